@@ -1,0 +1,98 @@
+"""RunRecorder: one crawl_runs row per source per run, opened at start, closed at the end.
+
+Counts come from signals (requests, responses by status) and from the stats that
+the spider and pipelines keep under newsagg/<source>/... . A run killed midway
+leaves its rows with status 'running' and no finished_at: visible, never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from sqlalchemy import insert, update
+from sqlalchemy.orm import Session
+
+from models.db import open_database
+from models.schema import CrawlRunRow
+from models.store import SourceIds
+
+logger = logging.getLogger(__name__)
+
+_COUNTERS = ("items_seen", "items_new", "items_updated", "items_duplicate", "errors")
+
+
+class RunRecorder:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.sources = {s.name: s for s in crawler.settings.getlist("NEWSAGG_SOURCES")}
+        if not self.sources:
+            raise NotConfigured("no NEWSAGG_SOURCES")
+        self.db_url = crawler.settings.get("NEWSAGG_DATABASE_URL")
+        self.trigger = crawler.settings.get("NEWSAGG_TRIGGER", "manual")
+        self.run_id = crawler.settings.get("NEWSAGG_RUN_ID") or str(uuid.uuid4())
+        self.row_ids: dict[str, int] = {}
+        self.started_at = datetime.now(timezone.utc)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(self.response_received, signal=signals.response_received)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "RunRecorder":
+        return cls(crawler)
+
+    def _inc(self, source: str | None, key: str) -> None:
+        if source and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"newsagg/{source}/{key}")
+
+    def request_scheduled(self, request: Request, **_: Any) -> None:
+        self._inc(request.meta.get("source"), "requests")
+
+    def response_received(self, response: Response, request: Request, **_: Any) -> None:
+        status = response.status
+        bucket = ("responses_200" if status == 200 else "responses_304" if status == 304
+                  else "responses_4xx" if 400 <= status < 500 else "responses_5xx" if status >= 500 else None)
+        if bucket:
+            self._inc(request.meta.get("source"), bucket)
+
+    def spider_opened(self, **_: Any) -> None:
+        self.engine = open_database(self.db_url)
+        with Session(self.engine) as session, session.begin():
+            ids = SourceIds().ensure(session, self.sources, self.sources)
+            for name in self.sources:
+                self.row_ids[name] = session.execute(insert(CrawlRunRow).values(
+                    run_id=self.run_id, source_id=ids[name], trigger=self.trigger,
+                    started_at=self.started_at, status="running",
+                ).returning(CrawlRunRow.id)).scalar_one()
+
+    def spider_closed(self, reason: str, **_: Any) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        now = datetime.now(timezone.utc)
+        rows = []
+        for name, row_id in self.row_ids.items():
+            get = lambda key, default=0: stats.get_value(f"newsagg/{name}/{key}", default)  # noqa: E731
+            feeds_total = len(self.sources[name].feeds)
+            failed = get("feeds_failed")
+            status = "failed" if feeds_total and failed >= feeds_total else "partial" if failed else "ok"
+            if reason not in ("finished",) and status == "ok":
+                status = "partial"
+            values: dict[str, Any] = {k: get(k) for k in _COUNTERS}
+            values.update(
+                id=row_id, finished_at=now, status=status,
+                requests=get("requests"), responses_200=get("responses_200"),
+                responses_304=get("responses_304"), responses_4xx=get("responses_4xx"),
+                responses_5xx=get("responses_5xx"),
+                newest_item_at=get("newest_item_at", None), last_error=get("last_error", None),
+            )
+            rows.append(values)
+        with Session(self.engine) as session, session.begin():
+            session.execute(update(CrawlRunRow), rows)
+        self.engine.dispose()

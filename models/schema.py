@@ -1,0 +1,152 @@
+"""SQLAlchemy 2.0 models. Plain table names for analysts' SQL; times are `*_at` columns in UTC.
+
+Dialect-neutral: the same models serve SQLite (default) and PostgreSQL. The schema
+itself is created and changed only by the Alembic migrations in models/migrations.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SourceRow(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    homepage: Mapped[str | None] = mapped_column(String(500))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("source_id", "guid", name="uq_articles_source_guid"),
+        Index("ix_articles_published_at", "published_at"),
+        Index("ix_articles_source_published", "source_id", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    guid: Mapped[str | None] = mapped_column(String(500))
+    canonical_url: Mapped[str] = mapped_column(String(2000), unique=True)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    authors: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    section: Mapped[str | None] = mapped_column(String(200))
+    image_url: Mapped[str | None] = mapped_column(String(2000))
+    language: Mapped[str | None] = mapped_column(String(16))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    feed_url: Mapped[str | None] = mapped_column(String(2000))
+    feed_title: Mapped[str | None] = mapped_column(Text)
+    # Which evidence gave each field, and what went wrong on the way (see newsagg.records).
+    evidence: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    flags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # Hash of what the feed said: a rerun compares it to decide "unchanged".
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ShowRow(Base):
+    __tablename__ = "shows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(300), index=True)
+    network: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(64))
+    premiered_on: Mapped[str | None] = mapped_column(String(10))  # ISO date; day may be unknown
+    ended_on: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str | None] = mapped_column(String(32))
+    external_ids: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    aliases: Mapped[list[str]] = mapped_column(JSONType, default=list)
+
+
+class ArticleShowRow(Base):
+    __tablename__ = "article_shows"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"), primary_key=True, index=True)
+    confidence: Mapped[float] = mapped_column(Float)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    seasons: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    found_in: Mapped[str | None] = mapped_column(String(32))
+
+
+class CrawlRunRow(Base):
+    """One row per source per run: what was fetched and what it gave."""
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (Index("ix_crawl_runs_source_started", "source_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(36), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    trigger: Mapped[str] = mapped_column(String(32), default="manual")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="running")  # ok | failed | partial
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    responses_200: Mapped[int] = mapped_column(Integer, default=0)
+    responses_304: Mapped[int] = mapped_column(Integer, default=0)
+    responses_4xx: Mapped[int] = mapped_column(Integer, default=0)
+    responses_5xx: Mapped[int] = mapped_column(Integer, default=0)
+    items_seen: Mapped[int] = mapped_column(Integer, default=0)
+    items_new: Mapped[int] = mapped_column(Integer, default=0)
+    items_updated: Mapped[int] = mapped_column(Integer, default=0)
+    items_duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    newest_item_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,201 @@
+"""Batched article writes: one transaction per batch, keyed on canonical URL and per-source GUID.
+
+A batch is matched against stored rows in two indexed queries; rows whose feed
+content hash is unchanged are not written at all, so a rerun of the same crawl
+inserts nothing and updates only what changed. Dialect-neutral (SQLite and
+PostgreSQL); a unique-key race with another writer is retried once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models.schema import ArticleRow, SourceRow
+from newsagg.records import Article
+from newsagg.sources import Source
+
+# Fields a feed can change; their hash decides "unchanged" on a rerun.
+_HASHED = ("title", "summary", "body", "authors", "tags", "published_at", "updated_at", "image_url", "url")
+_QUERY_CHUNK = 400  # SQLite's bound-parameter limit is far above, PostgreSQL likes short IN lists
+
+
+@dataclass
+class StoreResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicate: int = 0  # the same article twice in one batch (e.g. in two feeds of one source)
+    ids: list[int] = field(default_factory=list)  # row id per input article, in order
+    # (source name, outcome) -> count, outcome in new/updated/unchanged/duplicate
+    per_source: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def count(self, source: str, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+        self.per_source[(source, outcome)] += 1
+
+
+def content_hash(article: Article) -> str:
+    # A date taken from the fetch time changes on every run: it is not content.
+    fields = [f for f in _HASHED if not (f == "published_at" and "date_from_fetch" in article.flags)]
+    payload = [getattr(article, f) for f in fields]
+    raw = json.dumps(payload, default=lambda v: v.isoformat() if isinstance(v, datetime) else str(v),
+                     ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class SourceIds:
+    """name -> sources.id, creating rows on first sight (thread-safe, cached)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def ensure(self, session: Session, names: Iterable[str], registry: dict[str, Source]) -> dict[str, int]:
+        with self._lock:
+            missing = {n for n in names if n not in self._ids}
+            if missing:
+                for row in session.execute(select(SourceRow.id, SourceRow.name).where(SourceRow.name.in_(missing))):
+                    self._ids[row.name] = row.id
+                now = datetime.now(timezone.utc)
+                for name in sorted(missing - set(self._ids)):
+                    src = registry.get(name)
+                    try:
+                        with session.begin_nested():
+                            new_id = session.execute(insert(SourceRow).values(
+                                name=name, title=src.title if src else name,
+                                homepage=src.homepage if src else None,
+                                timezone=src.timezone if src else "UTC", created_at=now,
+                            ).returning(SourceRow.id)).scalar_one()
+                    except IntegrityError:  # another process created it meanwhile
+                        new_id = session.execute(select(SourceRow.id).where(SourceRow.name == name)).scalar_one()
+                    self._ids[name] = new_id
+            return dict(self._ids)
+
+
+def _row_values(a: Article, source_id: int, chash: str) -> dict[str, Any]:
+    return {
+        "source_id": source_id, "guid": a.guid, "canonical_url": a.canonical_url, "url": a.url,
+        "title": a.title, "summary": a.summary, "body": a.body, "authors": a.authors, "tags": a.tags,
+        "section": a.section, "image_url": a.image_url, "language": a.language,
+        "published_at": a.published_at, "modified_at": a.updated_at, "feed_url": a.feed_url,
+        "feed_title": a.feed_title, "evidence": a.evidence, "flags": a.flags, "content_hash": chash,
+    }
+
+
+def _existing(session: Session, articles: Sequence[Article], source_ids: dict[str, int]) -> tuple[dict, dict]:
+    urls = list({a.canonical_url for a in articles})
+    pairs = list({(source_ids[a.source], a.guid) for a in articles if a.guid})
+    by_url: dict[str, tuple[int, str]] = {}
+    by_guid: dict[tuple[int, str], tuple[int, str]] = {}
+    cols = (ArticleRow.id, ArticleRow.canonical_url, ArticleRow.source_id, ArticleRow.guid, ArticleRow.content_hash)
+    for i in range(0, len(urls), _QUERY_CHUNK):
+        for r in session.execute(select(*cols).where(ArticleRow.canonical_url.in_(urls[i:i + _QUERY_CHUNK]))):
+            by_url[r.canonical_url] = (r.id, r.content_hash)
+            if r.guid:
+                by_guid[(r.source_id, r.guid)] = (r.id, r.content_hash)
+    for i in range(0, len(pairs), _QUERY_CHUNK):
+        chunk = pairs[i:i + _QUERY_CHUNK]
+        stmt = select(*cols).where(tuple_(ArticleRow.source_id, ArticleRow.guid).in_(chunk))
+        for r in session.execute(stmt):
+            by_guid[(r.source_id, r.guid)] = (r.id, r.content_hash)
+            by_url.setdefault(r.canonical_url, (r.id, r.content_hash))
+    return by_url, by_guid
+
+
+def _store_once(session: Session, articles: Sequence[Article], source_ids: dict[str, int],
+                now: datetime) -> StoreResult:
+    result = StoreResult()
+    by_url, by_guid = _existing(session, articles, source_ids)
+    inserts: list[dict[str, Any]] = []
+    insert_pos: list[int] = []
+    updates: list[dict[str, Any]] = []
+    ids: list[int | None] = [None] * len(articles)
+    batch_keys: dict[str, int] = {}  # canonical URL or source/guid -> index of first in batch
+    for i, a in enumerate(articles):
+        sid = source_ids[a.source]
+        gkey = f"{sid}\x00{a.guid}" if a.guid else None
+        first = batch_keys.get(a.canonical_url) if a.canonical_url in batch_keys else (
+            batch_keys.get(gkey) if gkey else None)
+        if first is not None:
+            result.count(a.source, "duplicate")
+            ids[i] = -first - 1  # resolved after insert
+            continue
+        batch_keys[a.canonical_url] = i
+        if gkey:
+            batch_keys[gkey] = i
+        chash = content_hash(a)
+        hit = by_url.get(a.canonical_url) or (by_guid.get((sid, a.guid)) if a.guid else None)
+        if hit is None:
+            values = _row_values(a, sid, chash)
+            values.update(first_seen_at=now, changed_at=now)
+            inserts.append(values)
+            insert_pos.append(i)
+            result.count(a.source, "new")
+        elif hit[1] == chash:
+            ids[i] = hit[0]
+            result.count(a.source, "unchanged")
+        else:
+            values = _row_values(a, sid, chash)
+            # The identity of a stored article never moves: a new GUID for the same URL
+            # (an edited headline re-issued) or a new URL for the same GUID updates it.
+            values.pop("canonical_url")
+            values.pop("guid")
+            if "date_from_fetch" in a.flags:
+                values.pop("published_at")  # keep the first time we saw it
+            values.update(id=hit[0], changed_at=now)
+            updates.append(values)
+            ids[i] = hit[0]
+            result.count(a.source, "updated")
+    if inserts:
+        new_ids = session.execute(insert(ArticleRow).returning(ArticleRow.id, sort_by_parameter_order=True),
+                                  inserts).scalars().all()
+        for pos, new_id in zip(insert_pos, new_ids):
+            ids[pos] = new_id
+    if updates:
+        session.execute(update(ArticleRow), updates)
+    for i, v in enumerate(ids):
+        if v is not None and v < 0:
+            ids[i] = ids[-v - 1]
+    result.ids = [v if v is not None else 0 for v in ids]
+    return result
+
+
+class ArticleStore:
+    """Writes batches of Articles; safe to call from a worker thread (one writer at a time)."""
+
+    def __init__(self, engine: Engine, registry: Iterable[Source] = ()) -> None:
+        self.engine = engine
+        self.registry = {s.name: s for s in registry}
+        self._sources = SourceIds()
+        self._write_lock = threading.Lock()
+
+    def source_ids(self, names: Iterable[str]) -> dict[str, int]:
+        with Session(self.engine) as session, session.begin():
+            return self._sources.ensure(session, names, self.registry)
+
+    def store(self, articles: Sequence[Article]) -> StoreResult:
+        if not articles:
+            return StoreResult()
+        now = datetime.now(timezone.utc)
+        with self._write_lock:
+            for attempt in (1, 2):
+                try:
+                    with Session(self.engine) as session, session.begin():
+                        sids = self._sources.ensure(session, {a.source for a in articles}, self.registry)
+                        return _store_once(session, articles, sids, now)
+                except IntegrityError:
+                    # Another writer stored one of these keys meanwhile: the retry sees its row.
+                    if attempt == 2:
+                        raise
+        raise AssertionError("unreachable")

@@ -1,0 +1,162 @@
+"""The `newsagg` command line. Every command has --help; user errors are one line.
+
+Heavy imports (Scrapy, extractors) happen inside the commands that need them, so
+query commands start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from newsagg.errors import NewsaggError
+
+app = typer.Typer(
+    name="newsagg",
+    help="Collect entertainment and TV news from feeds into SQL: normalised, deduplicated, linked to shows.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema: migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+DbOption = Annotated[Optional[str], typer.Option(
+    "--db", help="SQLAlchemy URL or SQLite file path [env: NEWSAGG_DATABASE_URL; default ./newsagg.db]")]
+SourcesOption = Annotated[Optional[Path], typer.Option(
+    "--sources", help="Source registry TOML replacing the packaged one [env: NEWSAGG_SOURCES]")]
+SourceNames = Annotated[Optional[list[str]], typer.Option(
+    "--source", help="Crawl only this source (repeatable)")]
+
+
+def _settings_overrides(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip().isupper():
+            raise typer.BadParameter(f"expected NAME=VALUE with an upper-case Scrapy setting name, got {pair!r}",
+                                     param_hint="--set")
+        out[key.strip()] = value
+    return out
+
+
+def _interactive() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@app.command()
+def crawl(
+    sources: SourcesOption = None,
+    source: SourceNames = None,
+    db: DbOption = None,
+    log_level: Annotated[str, typer.Option(help="Log level: DEBUG, INFO, WARNING, ERROR")] = "WARNING",
+    log_file: Annotated[Optional[Path], typer.Option(help="Log to this file (rotated) instead of stderr")] = None,
+    set_: Annotated[Optional[list[str]], typer.Option(
+        "--set", "-s", help="Override a Scrapy setting, e.g. -s DOWNLOAD_TIMEOUT=10 (repeatable)")] = None,
+    trigger: Annotated[str, typer.Option(hidden=True)] = "manual",
+) -> None:
+    """Crawl the sources' feeds once into the database. Exits 1 when a source failed."""
+    from newsagg.crawl import configure_logging, run_crawl
+    from newsagg.report import print_crawl_report
+    from newsagg.sources import load_sources, select_sources
+
+    chosen = select_sources(load_sources(sources), source)
+    configure_logging(log_level, str(log_file) if log_file else None)
+    report = run_crawl(chosen, db, trigger=trigger, overrides=_settings_overrides(set_ or []))
+    if _interactive() or report.failed:
+        print_crawl_report(report, err=not _interactive())
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    db: Annotated[str, typer.Option("--db", help="SQLite path or SQLAlchemy URL for the demo database")]
+    = "newsagg-demo.db",
+    log_level: Annotated[str, typer.Option(help="Log level")] = "ERROR",
+) -> None:
+    """Crawl built-in fixture copies of real outlets served on 127.0.0.1 (offline), then summarise."""
+    from newsagg.demo.run import run_demo
+
+    run_demo(db, log_level=log_level)
+
+
+@app.command("sources")
+def list_sources(sources: SourcesOption = None) -> None:
+    """List the configured sources (validates the registry)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from newsagg.sources import load_sources
+
+    table = Table("name", "title", "feeds", "sitemaps", "interval", "timezone")
+    for s in load_sources(sources):
+        table.add_row(s.name, s.title, str(len(s.feeds)), str(len(s.sitemaps)), str(s.interval), s.timezone)
+    Console().print(table)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None, revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Apply migrations up to REVISION (default: the newest). Done automatically on first use."""
+    from models.db import current_revision, make_engine, upgrade
+
+    engine = make_engine(db)
+    upgrade(engine, revision)
+    typer.echo(f"database at revision {current_revision(engine)}")
+
+
+@db_app.command("current")
+def db_current(db: DbOption = None) -> None:
+    """Print the database's migration revision."""
+    from models.db import current_revision, make_engine
+
+    typer.echo(current_revision(make_engine(db)) or "empty (no migrations applied)")
+
+
+def _strict_warnings() -> None:
+    """NEWSAGG_STRICT_WARNINGS=1 (the test suite sets it): Scrapy deprecations become errors."""
+    if os.environ.get("NEWSAGG_STRICT_WARNINGS"):
+        import warnings
+
+        from scrapy.exceptions import ScrapyDeprecationWarning
+
+        warnings.simplefilter("error", ScrapyDeprecationWarning)
+
+
+def main() -> None:
+    """Entry point: run the app; user errors become one line on stderr."""
+    _strict_warnings()
+    try:
+        # Without standalone mode click returns the code of typer.Exit instead of exiting.
+        rc = app(standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else 0)
+    except NewsaggError as exc:
+        typer.echo(f"newsagg: error: {exc}", err=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("newsagg: aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        typer.echo("newsagg: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and anything unexpected: one line, no traceback
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if os.environ.get("NEWSAGG_DEBUG"):
+            raise
+        typer.echo(f"newsagg: error: {type(exc).__name__}: {exc} (set NEWSAGG_DEBUG=1 for a traceback)",
+                   err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""HTML to clean text, and headline clean-up.
+
+Untrusted markup is only ever parsed here (lxml, no scripts run, no network);
+what comes out is plain text with paragraph breaks, entities decoded and
+whitespace folded.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import lxml.html
+from lxml import etree
+
+_WS = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_DROP_TAGS = ("script", "style", "noscript", "iframe", "template", "svg", "form", "button",
+              "object", "embed", "head", "title")
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+    "section", "article", "header", "footer", "aside", "figure", "figcaption", "table", "tr",
+    "pre", "hr", "dd", "dt", "dl", "main", "nav",
+}
+_TAGLIKE = re.compile(r"<[a-zA-Z!/?]")
+
+
+def fold_ws(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def _paragraphs(parts: Iterable[str]) -> str:
+    out: list[str] = []
+    for chunk in parts:
+        line = fold_ws(chunk)
+        if line:
+            out.append(line)
+    return "\n\n".join(out)
+
+
+def html_to_text(markup: str | None) -> str:
+    """Markup (or plain text with entities) to text; blocks become paragraphs."""
+    if not markup:
+        return ""
+    if not _TAGLIKE.search(markup):
+        text = (html.unescape(markup) if "&" in markup else markup).replace("\r", "")
+        # Plain text: blank lines separate paragraphs; without any, each line is one.
+        return _paragraphs(_BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n"))
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return fold_ws(re.sub(r"<[^>]*>", " ", html.unescape(markup)))
+    for bad in root.iter(*_DROP_TAGS):
+        bad.drop_tree() if bad.getparent() is not None else None
+    blocks: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            blocks.append("".join(current))
+            current.clear()
+
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in _BLOCK_TAGS:
+                flush()
+            if el.text and tag:
+                current.append(el.text)
+        else:
+            if tag in _BLOCK_TAGS:
+                flush()
+            if el.tail and el is not root:
+                current.append(el.tail)
+    flush()
+    return _paragraphs(blocks)
+
+
+def clean_inline(text: str | None) -> str:
+    """One-line text (titles, names): tags stripped, entities decoded, NFC, folded."""
+    if not text:
+        return ""
+    if "<" in text or "&" in text:
+        text = html_to_text(text).replace("\n\n", " ")
+    return fold_ws(unicodedata.normalize("NFC", text))
+
+
+_SUFFIX_SEP = re.compile(r"\s+(?:\||–|—|-|::|»|·|•)\s+")
+
+
+def _norm_name(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", s.lower().removeprefix("the "))
+
+
+def clean_title(title: str | None, outlet_names: Iterable[str] = ()) -> str:
+    """Headline without an outlet suffix (" | Variety", " – Deadline").
+
+    Only a trailing segment that names the outlet is removed, so "Jessica Jones -
+    Season 2" keeps its second half.
+    """
+    text = clean_inline(title)
+    if not text:
+        return ""
+    names = {_norm_name(n) for n in outlet_names if n}
+    names.discard("")
+    for _ in range(2):  # "Title | TV News | Variety"
+        parts = _SUFFIX_SEP.split(text)
+        if len(parts) < 2:
+            break
+        last = _norm_name(parts[-1])
+        # "Deadline Hollywood", "Variety.com": a short segment that starts with the outlet's name.
+        short = len(parts[-1].split()) <= 3
+        if last in names or (short and any(last.startswith(n) for n in names)):
+            m = list(_SUFFIX_SEP.finditer(text))[-1]
+            text = text[: m.start()].rstrip()
+        else:
+            break
+    return text

@@ -1,0 +1,60 @@
+"""The records that flow through newsagg: what a feed says, and the normalised article.
+
+Plain dataclasses: Scrapy carries them as items, the batch commands use them directly.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class FeedEntry:
+    """One item as the feed gives it: raw strings, nothing normalised yet."""
+
+    source: str
+    feed_url: str
+    guid: str | None = None
+    link: str | None = None
+    title: str | None = None
+    summary: str | None = None          # HTML or text
+    content: str | None = None          # full content (content:encoded), HTML
+    authors: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    published: str | None = None        # raw date string
+    updated: str | None = None
+    published_parsed: time.struct_time | None = None  # feedparser's own parse (UTC)
+    updated_parsed: time.struct_time | None = None
+    image: str | None = None
+    language: str | None = None
+    feed_title: str | None = None
+    fetched_at: datetime | None = None
+
+
+@dataclass
+class Article:
+    """A normalised article, ready to store. Dates are aware UTC."""
+
+    source: str
+    canonical_url: str                  # identity key (or urn:newsagg:... when the item has no link)
+    url: str | None                     # the URL as published
+    title: str
+    published_at: datetime
+    guid: str | None = None
+    summary: str = ""
+    body: str = ""
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    updated_at: datetime | None = None
+    image_url: str | None = None
+    language: str | None = None
+    section: str | None = None
+    feed_url: str | None = None
+    feed_title: str | None = None
+    fetched_at: datetime | None = None
+    # Where each field came from, e.g. {"published_at": "feed:pubDate/rfc822", "title": "feed"}.
+    evidence: dict[str, str] = field(default_factory=dict)
+    # Degradations worth knowing, e.g. "date_from_fetch", "title_from_summary", "page_failed:404".
+    flags: list[str] = field(default_factory=list)

@@ -1,0 +1,37 @@
+"""NormalizePipeline: FeedEntry -> Article through newsagg.normalize (dates, URLs, text)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from newsagg.normalize.article import EntryRejected, normalise_entry
+from newsagg.records import FeedEntry
+from newsagg.sources import Source
+
+logger = logging.getLogger(__name__)
+
+
+class NormalizePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.sources: dict[str, Source] = {s.name: s for s in crawler.settings.getlist("NEWSAGG_SOURCES")}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "NormalizePipeline":
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FeedEntry):
+            return item
+        source = self.sources.get(item.source)
+        try:
+            return normalise_entry(item, source_title=source.title if source else "",
+                                   timezone_name=source.timezone if source else "UTC")
+        except EntryRejected as exc:
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value(f"newsagg/{item.source}/items_rejected")
+            raise DropItem(f"source {item.source}: entry from {item.feed_url} rejected: {exc}") from None

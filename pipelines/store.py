@@ -1,0 +1,79 @@
+"""StorePipeline: batched upserts of Articles, written off the reactor thread.
+
+Items are buffered and written in one transaction per batch (NEWSAGG_STORE_BATCH)
+or after NEWSAGG_STORE_MAX_WAIT seconds, in a worker thread so the reactor keeps
+fetching. What has been written is committed: a kill loses only the open batch,
+and the rerun stores it without duplicating anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_to_future
+from twisted.internet import threads
+
+from models.db import open_database
+from models.store import ArticleStore, StoreResult
+from newsagg.records import Article
+
+logger = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.db_url = settings.get("NEWSAGG_DATABASE_URL")
+        self.batch_size = settings.getint("NEWSAGG_STORE_BATCH", 500)
+        self.max_wait = settings.getfloat("NEWSAGG_STORE_MAX_WAIT", 2.0)
+        self.registry = settings.getlist("NEWSAGG_SOURCES")
+        self.buffer: list[Article] = []
+        self.last_flush = time.monotonic()
+        self.store: ArticleStore | None = None
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
+        return cls(crawler)
+
+    async def open_spider(self) -> None:
+        engine = await deferred_to_future(threads.deferToThread(open_database, self.db_url))
+        self.store = ArticleStore(engine, self.registry)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        self.buffer.append(item)
+        if len(self.buffer) >= self.batch_size or time.monotonic() - self.last_flush >= self.max_wait:
+            await self.flush()
+        return item
+
+    async def flush(self) -> None:
+        async with self._lock:
+            batch, self.buffer = self.buffer, []
+            self.last_flush = time.monotonic()
+            if not batch or self.store is None:
+                return
+            result: StoreResult = await deferred_to_future(threads.deferToThread(self.store.store, batch))
+        self._count(batch, result)
+
+    def _count(self, batch: list[Article], result: StoreResult) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        for (source, outcome), n in result.per_source.items():
+            stats.inc_value(f"newsagg/{source}/items_{outcome}", n)
+        for article in batch:
+            key = f"newsagg/{article.source}/newest_item_at"
+            newest = stats.get_value(key)
+            if newest is None or article.published_at > newest:
+                stats.set_value(key, article.published_at)
+
+    async def close_spider(self) -> None:
+        await self.flush()
+        if self.store is not None:
+            self.store.engine.dispose()

@@ -1,0 +1,103 @@
+"""Shared fixtures: corpus location, service URLs, local fixture servers, CLI runner.
+
+Services and the corpus: a test that needs one skips with the reason when it is
+missing, and fails instead under NEWSAGG_REQUIRE_SERVICES=1 / NEWSAGG_REQUIRE_CORPUS=1
+(which .ci/run sets).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _require(env: str) -> bool:
+    return os.environ.get(env, "") not in ("", "0", "false", "no")
+
+
+def missing(env: str, reason: str) -> None:
+    """Skip for `reason`, or fail when the environment says the thing is required."""
+    if _require(env):
+        pytest.fail(f"{reason} (required: {env}=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    path = Path(os.environ.get("NEWSAGG_CORPUS_DIR") or ROOT.parent / "shared" / "corpus")
+    if not path.is_dir():
+        missing("NEWSAGG_REQUIRE_CORPUS", f"corpus not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_article() -> str:
+    path = ROOT.parent / "shared" / "seed-article.txt"
+    if not path.is_file():
+        missing("NEWSAGG_REQUIRE_CORPUS", f"seed article not found at {path}")
+    return path.read_text("utf-8")
+
+
+def _postgres_base_url() -> str:
+    return os.environ.get("NEWSAGG_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema for this test, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    base = _postgres_base_url()
+    try:
+        admin = create_engine(base, connect_args={"connect_timeout": 3})
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "unreachable"
+        missing("NEWSAGG_REQUIRE_SERVICES", f"PostgreSQL unreachable at {base}: {type(exc).__name__}")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def fixture_server() -> Iterator["object"]:
+    from newsagg.demo.server import FixtureServer
+
+    with FixtureServer() as server:
+        yield server
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
+            input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `newsagg ARGS` in a subprocess (each crawl needs its own process: one reactor each)."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "COLUMNS": "200",
+                "NEWSAGG_STRICT_WARNINGS": "1"}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "newsagg.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, env=full_env, cwd=str(ROOT), input=input)
+
+
+def registry_toml(base_url: str, sources: dict[str, list[str]], **extra: object) -> str:
+    """A source registry for local test servers (allow_private_hosts on)."""
+    out = []
+    for name, paths in sources.items():
+        feeds = ", ".join(f'"{base_url}{p}"' for p in paths)
+        out.append(f'[[source]]\nname = "{name}"\ntitle = "{name.title()}"\nfeeds = [{feeds}]\n'
+                   f"allow_private_hosts = true\n")
+        for key, value in extra.items():
+            out.append(f"{key} = {value!r}\n".replace("'", '"').replace("True", "true").replace("False", "false"))
+    return "".join(out)

@@ -1,0 +1,80 @@
+"""Real Scrapy crawls (one subprocess each: one reactor per process) against local servers."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from conftest import registry_toml, run_cli
+from newsagg.demo.server import FixtureServer, Resource
+
+
+def _rss(base: str, prefix: str, n: int) -> bytes:
+    items = "".join(
+        f"<item><title>{prefix} story {i} | {prefix.title()}</title><link>{base}/{prefix}/story-{i}/?utm_source=rss</link>"
+        f"<guid isPermaLink=\"false\">{prefix}-{i}</guid><pubDate>Sun, 17 Jan 2016 2{i % 4}:05:00 +0000</pubDate>"
+        f"<description>Teaser {i}</description></item>" for i in range(n))
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{prefix.title()}</title>{items}'
+            f"</channel></rss>").encode()
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_failing_sources_do_not_stop_the_crawl(tmp_path: Path) -> None:
+    with FixtureServer() as server:
+        base = server.base_url
+        server.set("/good/feed", Resource(_rss(base, "good", 6), "application/rss+xml"))
+        server.set("/down/feed", Resource(b"oops", "text/plain", status=500))
+        server.set("/slow/feed", Resource(_rss(base, "slow", 2), "application/rss+xml", delay=30))
+        server.set("/html/feed", Resource(b"<!DOCTYPE html><html><body>Moved</body></html>"))
+        reg = tmp_path / "sources.toml"
+        reg.write_text(registry_toml(base, {"good": ["/good/feed"], "down": ["/down/feed"],
+                                            "slow": ["/slow/feed"], "html": ["/html/feed"]}))
+        db = tmp_path / "c.db"
+        proc = run_cli("crawl", "--sources", str(reg), "--db", str(db), "-s", "DOWNLOAD_TIMEOUT=2",
+                       "-s", "RETRY_TIMES=1", "-s", "AUTOTHROTTLE_ENABLED=False")
+        assert server.count("/down/feed") == 2  # retried once, then recorded
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "ScrapyDeprecationWarning" not in proc.stderr
+    assert "source down: feed" in proc.stderr and "HTTP 500" in proc.stderr
+    assert "source slow: feed" in proc.stderr and "took longer than 2.0 seconds" in proc.stderr
+    assert "not a feed: the URL returned an HTML page" in proc.stderr
+    runs = dict((name, (status, new, errors)) for name, status, new, errors in _rows(
+        db, "SELECT s.name, r.status, r.items_new, r.errors FROM crawl_runs r JOIN sources s ON s.id = r.source_id"))
+    assert runs["good"] == ("ok", 6, 0)
+    assert runs["down"][0] == runs["slow"][0] == runs["html"][0] == "failed"
+    titles = [r[0] for r in _rows(db, "SELECT title FROM articles ORDER BY title")]
+    assert titles == [f"good story {i}" for i in range(6)]  # outlet suffix gone
+    urls = [r[0] for r in _rows(db, "SELECT canonical_url FROM articles")]
+    assert all("utm_" not in u for u in urls)
+
+
+def test_rerun_adds_nothing_and_picks_up_changes(tmp_path: Path) -> None:
+    with FixtureServer(port=0) as server:
+        base = server.base_url
+        server.set("/a/feed", Resource(_rss(base, "a", 5), "application/rss+xml"))
+        reg = tmp_path / "sources.toml"
+        reg.write_text(registry_toml(base, {"a": ["/a/feed"]}))
+        db = tmp_path / "c.db"
+        args = ("crawl", "--sources", str(reg), "--db", str(db), "-s", "AUTOTHROTTLE_ENABLED=False")
+        assert run_cli(*args).returncode == 0
+        assert run_cli(*args).returncode == 0
+        server.set("/a/feed", Resource(_rss(base, "a", 6).replace(b"Teaser 2", b"Teaser two"),
+                                       "application/rss+xml"))
+        assert run_cli(*args).returncode == 0
+    rows = _rows(db, "SELECT items_seen, items_new, items_updated FROM crawl_runs ORDER BY id")
+    assert rows == [(5, 5, 0), (5, 0, 0), (6, 1, 1)]
+    assert _rows(db, "SELECT count(*) FROM articles") == [(6,)]
+
+
+def test_private_addresses_refused_unless_allowed(tmp_path: Path) -> None:
+    with FixtureServer() as server:
+        server.set("/feed", Resource(_rss(server.base_url, "p", 1), "application/rss+xml"))
+        reg = tmp_path / "sources.toml"
+        reg.write_text(f'[[source]]\nname = "intranet"\nfeeds = ["{server.base_url}/feed"]\n')
+        proc = run_cli("crawl", "--sources", str(reg), "--db", str(tmp_path / "c.db"))
+        assert server.count("/feed") == 0
+    assert proc.returncode == 1 and "private address" in proc.stderr
