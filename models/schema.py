@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    LargeBinary,
     DateTime,
     Float,
     ForeignKey,
@@ -98,6 +99,75 @@ class ArticleRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Article page: ok | paywalled | blocked | not_article | failed (None: not fetched).
+    page_status: Mapped[str | None] = mapped_column(String(16))
+    page_error: Mapped[str | None] = mapped_column(Text)
+    page_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Dedup and stories: a syndicated copy points at its original; every article has a story.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class StoryRow(Base):
+    """One piece of news, covered by one or more articles (possibly across outlets)."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(36), unique=True)  # stable id from the clusterer
+    headline: Mapped[str] = mapped_column(Text)
+    first_article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", use_alter=True,
+                                                                    name="fk_stories_first_article"))
+    first_source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    first_published_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    last_published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    article_count: Mapped[int] = mapped_column(Integer, default=1)
+    source_count: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ArticleRevisionRow(Base):
+    """Earlier versions of an article: written before an update overwrites them."""
+
+    __tablename__ = "article_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    content_hash: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ArticleSignatureRow(Base):
+    """Near-duplicate index, persisted: the recent window is reloaded on start."""
+
+    __tablename__ = "article_signatures"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    text_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # exact-text identity
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)            # MinHash values, packed
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class FeedStateRow(Base):
+    """Per-URL fetch state for conditional GET and backoff."""
+
+    __tablename__ = "feed_state"
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())  # ttl / Retry-After / backoff
+    failures: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ShowRow(Base):

@@ -77,12 +77,14 @@ def crawl(
 def demo(
     db: Annotated[str, typer.Option("--db", help="SQLite path or SQLAlchemy URL for the demo database")]
     = "newsagg-demo.db",
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 for the fixture outlets (keep it the same "
+                                           "across runs: it is part of the articles' URLs)")] = 8765,
     log_level: Annotated[str, typer.Option(help="Log level")] = "ERROR",
 ) -> None:
     """Crawl built-in fixture copies of real outlets served on 127.0.0.1 (offline), then summarise."""
     from newsagg.demo.run import run_demo
 
-    run_demo(db, log_level=log_level)
+    run_demo(db, log_level=log_level, port=port)
 
 
 @app.command("sources")
@@ -117,6 +119,19 @@ def db_current(db: DbOption = None) -> None:
     typer.echo(current_revision(make_engine(db)) or "empty (no migrations applied)")
 
 
+def _register_command_modules() -> None:
+    import importlib
+    import pkgutil
+
+    from newsagg import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"newsagg.commands.{info.name}").register(app)
+
+
+_register_command_modules()
+
+
 def _strict_warnings() -> None:
     """NEWSAGG_STRICT_WARNINGS=1 (the test suite sets it): Scrapy deprecations become errors."""
     if os.environ.get("NEWSAGG_STRICT_WARNINGS"):
@@ -145,12 +160,10 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("newsagg: interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors and anything unexpected: one line, no traceback
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:  # usage errors and anything unexpected: one line, no traceback
+        if isinstance(exc, typer.TyperException) and hasattr(exc, "show"):
             exc.show()
-            sys.exit(exc.exit_code)
+            sys.exit(getattr(exc, "exit_code", 2))
         if os.environ.get("NEWSAGG_DEBUG"):
             raise
         typer.echo(f"newsagg: error: {type(exc).__name__}: {exc} (set NEWSAGG_DEBUG=1 for a traceback)",

@@ -58,3 +58,28 @@ class Article:
     evidence: dict[str, str] = field(default_factory=dict)
     # Degradations worth knowing, e.g. "date_from_fetch", "title_from_summary", "page_failed:404".
     flags: list[str] = field(default_factory=list)
+    # Titles the publisher set in italics or quotes (<em>, <i>, “...”): a show-linking signal.
+    emphasized: list[str] = field(default_factory=list)
+    # Article page (None until fetched): ok | paywalled | blocked | not_article | failed.
+    page_status: str | None = None
+    page_error: str | None = None
+    page_fetched_at: datetime | None = None
+    # Set by dedupe: canonical URL of the article this one copies, and the story it belongs to.
+    duplicate_of: str | None = None
+    story_key: str | None = None
+    text_hash: str | None = None
+    minhash: bytes | None = None
+    # Set by show linking.
+    shows: list["ShowLink"] = field(default_factory=list)
+
+
+@dataclass
+class ShowLink:
+    """One show an article is about."""
+
+    show_id: int
+    title: str
+    confidence: float
+    primary: bool = False
+    seasons: list[int] = field(default_factory=list)
+    found_in: str = "body"  # title | description | body
