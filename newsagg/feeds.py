@@ -8,6 +8,7 @@ Entity declarations in the DOCTYPE are refused before any XML parser sees them.
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import re
@@ -95,6 +96,7 @@ def _entry_from_feedparser(e: Any, url: str, feed_title: str | None, language: s
         guid=_first_nonempty(e.get("id"), e.get("guid")),
         link=link,
         title=e.get("title"),
+        title_is_text=(e.get("title_detail") or {}).get("type") == "text/plain",
         summary=e.get("summary"),
         content=content,
         authors=_authors_of(e),
@@ -144,6 +146,17 @@ def _parse_json_feed(body: bytes, url: str, source: str) -> ParsedFeed:
     return result
 
 
+MAX_FEED_BYTES = 32 * 1024 * 1024
+
+
+def _gunzip(body: bytes) -> bytes:
+    with gzip.GzipFile(fileobj=io.BytesIO(body)) as gz:
+        out = gz.read(MAX_FEED_BYTES + 1)
+    if len(out) > MAX_FEED_BYTES:
+        raise ValueError("decompressed feed larger than 32 MB")
+    return out
+
+
 def _entity_declarations(body: bytes) -> bool:
     head = body[:200_000]
     m = _DOCTYPE_SUBSET.search(head)
@@ -159,6 +172,11 @@ def _looks_json(body: bytes, content_type: str) -> bool:
 def parse_feed(body: bytes, url: str, source: str = "", content_type: str = "",
                fetched_at: datetime | None = None) -> ParsedFeed:
     """Parse one fetched feed. Never raises on bad input: problems land in .error/.warning."""
+    if body[:2] == b"\x1f\x8b":  # a .gz file served without Content-Encoding
+        try:
+            body = _gunzip(body)
+        except (OSError, EOFError, ValueError) as exc:
+            return ParsedFeed(url=url, error=f"bad gzip body: {exc}")
     if not body or not body.strip():
         return ParsedFeed(url=url, error="empty response body")
     if _looks_json(body, content_type):
@@ -167,9 +185,9 @@ def parse_feed(body: bytes, url: str, source: str = "", content_type: str = "",
         # Billion-laughs style bombs and external entities: refuse before parsing.
         return ParsedFeed(url=url, error="XML declares entities in its DOCTYPE (entity expansion refused)")
     else:
-        headers = {"content-location": url}
-        if content_type:
-            headers["content-type"] = content_type
+        # Headers only when the server sent a type: without one, feedparser's HTTP
+        # checks would call a perfectly good feed ill-formed (NonXMLContentType).
+        headers = {"content-location": url, "content-type": content_type} if content_type else None
         try:
             parsed = feedparser.parse(io.BytesIO(body), response_headers=headers,
                                       sanitize_html=False, resolve_relative_uris=False)

@@ -19,6 +19,7 @@ class FeedEntry:
     guid: str | None = None
     link: str | None = None
     title: str | None = None
+    title_is_text: bool = False         # the feed declared the title plain text ("<blink>" is literal)
     summary: str | None = None          # HTML or text
     content: str | None = None          # full content (content:encoded), HTML
     authors: list[str] = field(default_factory=list)

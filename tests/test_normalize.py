@@ -17,7 +17,7 @@ from newsagg.records import FeedEntry
 
 UTC = timezone.utc
 LA = ZoneInfo("America/Los_Angeles")
-NOW = datetime(2016, 1, 20, tzinfo=UTC)
+NOW = datetime(2019, 1, 20, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("raw", "expected", "how"), [
@@ -32,7 +32,10 @@ NOW = datetime(2016, 1, 20, tzinfo=UTC)
     # Zone words trade press uses.
     ("2016-01-17 4:05 PM ET", datetime(2016, 1, 17, 21, 5, tzinfo=UTC), "dateparser"),
     ("January 17, 2016 1:05pm PT", datetime(2016, 1, 17, 21, 5, tzinfo=UTC), "dateparser"),
-    ("17 janvier 2016 21:05", None, "unparsed"),  # English-only parser: rejected, not guessed
+    # Other languages after English; zone-less, so read in the source's zone.
+    ("17 janvier 2016 21:05", datetime(2016, 1, 18, 5, 5, tzinfo=UTC), "dateparser"),
+    ("Seg, 24 Set 2018 19:42:40 -0300", datetime(2018, 9, 24, 22, 42, 40, tzinfo=UTC), "dateparser"),
+    ("no date at all", None, "unparsed"),
 ])
 def test_parse_date_paths(raw: str, expected: datetime | None, how: str) -> None:
     dt, method = parse_date(raw, LA, NOW)

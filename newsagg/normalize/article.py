@@ -99,7 +99,7 @@ def normalise_entry(entry: FeedEntry, *, source_title: str = "", timezone_name: 
             evidence["canonical_url"] = "synthetic"
         flags.append("no_link")
 
-    title = clean_title(entry.title, outlet_names)
+    title = clean_title(entry.title, outlet_names, is_html=not entry.title_is_text)
     evidence["title"] = "feed"
     if not title:
         title = _fallback_title(summary, body)

@@ -17,8 +17,9 @@ from lxml import etree
 
 _WS = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
-_DROP_TAGS = ("script", "style", "noscript", "iframe", "template", "svg", "form", "button",
-              "object", "embed", "head", "title")
+# Elements whose content is never reader text. (<embed> is void and <object> holds
+# fallback text, so neither is here: dropping them would drop the text after them.)
+_DROP_TAGS = ("script", "style", "noscript", "iframe", "template", "svg", "form", "button", "head", "title")
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
     "section", "article", "header", "footer", "aside", "figure", "figcaption", "table", "tr",
@@ -78,11 +79,11 @@ def html_to_text(markup: str | None) -> str:
     return _paragraphs(blocks)
 
 
-def clean_inline(text: str | None) -> str:
-    """One-line text (titles, names): tags stripped, entities decoded, NFC, folded."""
+def clean_inline(text: str | None, is_html: bool = True) -> str:
+    """One-line text (titles, names): tags stripped (if HTML), entities decoded, NFC, folded."""
     if not text:
         return ""
-    if "<" in text or "&" in text:
+    if is_html and ("<" in text or "&" in text):
         text = html_to_text(text).replace("\n\n", " ")
     return fold_ws(unicodedata.normalize("NFC", text))
 
@@ -94,13 +95,13 @@ def _norm_name(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", s.lower().removeprefix("the "))
 
 
-def clean_title(title: str | None, outlet_names: Iterable[str] = ()) -> str:
+def clean_title(title: str | None, outlet_names: Iterable[str] = (), is_html: bool = True) -> str:
     """Headline without an outlet suffix (" | Variety", " – Deadline").
 
     Only a trailing segment that names the outlet is removed, so "Jessica Jones -
     Season 2" keeps its second half.
     """
-    text = clean_inline(title)
+    text = clean_inline(title, is_html)
     if not text:
         return ""
     names = {_norm_name(n) for n in outlet_names if n}
