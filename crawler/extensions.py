@@ -79,8 +79,8 @@ class RunRecorder:
         rows = []
         for name, row_id in self.row_ids.items():
             get = lambda key, default=0: stats.get_value(f"newsagg/{name}/{key}", default)  # noqa: E731
-            feeds_total = len(self.sources[name].feeds)
-            failed = get("feeds_failed")
+            feeds_total = len(self.sources[name].feeds) + len(self.sources[name].sitemaps)
+            failed = get("feeds_failed") + get("sitemaps_failed")
             status = "failed" if feeds_total and failed >= feeds_total else "partial" if failed else "ok"
             if reason not in ("finished",) and status == "ok":
                 status = "partial"

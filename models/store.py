@@ -21,7 +21,7 @@ from sqlalchemy import Engine, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.schema import ArticleRow, SourceRow
+from models.schema import ArticleRevisionRow, ArticleRow, SourceRow
 from newsagg.records import Article
 from newsagg.sources import Source
 
@@ -90,7 +90,35 @@ def _row_values(a: Article, source_id: int, chash: str) -> dict[str, Any]:
         "section": a.section, "image_url": a.image_url, "language": a.language,
         "published_at": a.published_at, "modified_at": a.updated_at, "feed_url": a.feed_url,
         "feed_title": a.feed_title, "evidence": a.evidence, "flags": a.flags, "content_hash": chash,
+        "page_status": a.page_status, "page_error": a.page_error, "page_fetched_at": a.page_fetched_at,
     }
+
+
+# On update, an empty incoming value never erases a stored one (a feed-only rerun must
+# not wipe the body, authors or image that an earlier page fetch gave).
+_KEEP_IF_EMPTY = ("summary", "body", "authors", "tags", "section", "image_url", "language", "modified_at",
+                  "page_status", "page_error", "page_fetched_at")
+
+
+def _record_revisions(session: Session, updates: list[dict[str, Any]], now: datetime) -> None:
+    """Keep the earlier title/body of articles whose text changes: no data lost."""
+    ids = [u["id"] for u in updates]
+    old = {r.id: r for r in session.execute(
+        select(ArticleRow.id, ArticleRow.title, ArticleRow.summary, ArticleRow.body, ArticleRow.modified_at,
+               ArticleRow.content_hash, ArticleRow.revision).where(ArticleRow.id.in_(ids)))}
+    revisions = []
+    for u in updates:
+        prev = old.get(u["id"])
+        if prev is None:
+            continue
+        if u.get("title", prev.title) == prev.title and u.get("body", prev.body) == prev.body:
+            continue
+        revisions.append({"article_id": prev.id, "revision": prev.revision, "title": prev.title,
+                          "summary": prev.summary, "body": prev.body, "modified_at": prev.modified_at,
+                          "content_hash": prev.content_hash, "recorded_at": now})
+        u["revision"] = prev.revision + 1
+    if revisions:
+        session.execute(insert(ArticleRevisionRow), revisions)
 
 
 def _existing(session: Session, articles: Sequence[Article], source_ids: dict[str, int]) -> tuple[dict, dict]:
@@ -134,7 +162,7 @@ def _store_once(session: Session, articles: Sequence[Article], source_ids: dict[
         batch_keys[a.canonical_url] = i
         if gkey:
             batch_keys[gkey] = i
-        chash = content_hash(a)
+        chash = a.content_hash or content_hash(a)
         hit = by_url.get(a.canonical_url) or (by_guid.get((sid, a.guid)) if a.guid else None)
         if hit is None:
             values = _row_values(a, sid, chash)
@@ -142,7 +170,7 @@ def _store_once(session: Session, articles: Sequence[Article], source_ids: dict[
             inserts.append(values)
             insert_pos.append(i)
             result.count(a.source, "new")
-        elif hit[1] == chash:
+        elif hit[1] == chash and a.page_status is None:  # same feed data, no new page data
             ids[i] = hit[0]
             result.count(a.source, "unchanged")
         else:
@@ -153,6 +181,9 @@ def _store_once(session: Session, articles: Sequence[Article], source_ids: dict[
             values.pop("guid")
             if "date_from_fetch" in a.flags:
                 values.pop("published_at")  # keep the first time we saw it
+            for key in _KEEP_IF_EMPTY:
+                if not values.get(key):
+                    values.pop(key, None)
             values.update(id=hit[0], changed_at=now)
             updates.append(values)
             ids[i] = hit[0]
@@ -163,7 +194,13 @@ def _store_once(session: Session, articles: Sequence[Article], source_ids: dict[
         for pos, new_id in zip(insert_pos, new_ids):
             ids[pos] = new_id
     if updates:
-        session.execute(update(ArticleRow), updates)
+        _record_revisions(session, updates, now)
+        # Bulk UPDATE by primary key wants one shape per statement: group by key set.
+        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for u in updates:
+            shapes.setdefault(tuple(sorted(u)), []).append(u)
+        for rows in shapes.values():
+            session.execute(update(ArticleRow), rows)
     for i, v in enumerate(ids):
         if v is not None and v < 0:
             ids[i] = ids[-v - 1]

@@ -5,9 +5,11 @@ Plain dataclasses: Scrapy carries them as items, the batch commands use them dir
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass
@@ -32,6 +34,17 @@ class FeedEntry:
     language: str | None = None
     feed_title: str | None = None
     fetched_at: datetime | None = None
+    # The article page, when fetched: a newsagg.extract PageResult, or why it failed.
+    page: Any = None
+    page_error: str | None = None
+    via: str = "feed"  # feed | sitemap
+
+    def signature(self) -> str:
+        """What the feed says about the item; a change means "fetch the page again"."""
+        parts = (self.link, self.guid, self.title, self.summary, self.content, self.published,
+                 self.updated, "\x1f".join(self.authors), "\x1f".join(self.categories), self.image)
+        raw = "\x1e".join(p or "" for p in parts)
+        return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass
@@ -59,6 +72,8 @@ class Article:
     evidence: dict[str, str] = field(default_factory=dict)
     # Degradations worth knowing, e.g. "date_from_fetch", "title_from_summary", "page_failed:404".
     flags: list[str] = field(default_factory=list)
+    # Hash of the feed entry it came from (FeedEntry.signature); "unchanged" on a rerun.
+    content_hash: str | None = None
     # Titles the publisher set in italics or quotes (<em>, <i>, “...”): a show-linking signal.
     emphasized: list[str] = field(default_factory=list)
     # Article page (None until fetched): ok | paywalled | blocked | not_article | failed.

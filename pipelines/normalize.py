@@ -1,4 +1,5 @@
-"""NormalizePipeline: FeedEntry -> Article through newsagg.normalize (dates, URLs, text)."""
+"""NormalizePipeline: FeedEntry -> Article through newsagg.normalize (dates, URLs, text),
+merged with the article page when the spider fetched it (newsagg.extract.merge_page)."""
 
 from __future__ import annotations
 
@@ -28,10 +29,17 @@ class NormalizePipeline:
         if not isinstance(item, FeedEntry):
             return item
         source = self.sources.get(item.source)
+        if not item.title and item.page is not None and item.page.title:
+            item.title = item.page.title  # sitemap entries without <news:title>
         try:
-            return normalise_entry(item, source_title=source.title if source else "",
-                                   timezone_name=source.timezone if source else "UTC")
+            article = normalise_entry(item, source_title=source.title if source else "",
+                                      timezone_name=source.timezone if source else "UTC")
         except EntryRejected as exc:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value(f"newsagg/{item.source}/items_rejected")
             raise DropItem(f"source {item.source}: entry from {item.feed_url} rejected: {exc}") from None
+        if item.page is not None or item.page_error:
+            from newsagg.extract import merge_page, page_failed
+
+            article = merge_page(article, item.page) if item.page is not None else page_failed(article, item.page_error)
+        return article

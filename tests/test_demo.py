@@ -47,8 +47,22 @@ def test_demo_stores_normalised_articles_from_several_outlets(demo_db: tuple[Pat
         assert title and not title.endswith(SUFFIXES), title
         assert url.startswith("http://127.0.0.1:") and "#" not in url and "utm_" not in url
         datetime.fromisoformat(published)  # stored as UTC (naive text on SQLite, by design)
-    flagged = _q(db, "SELECT flags FROM articles WHERE flags LIKE '%date_from_fetch%'")
-    assert len(flagged) == 2  # the Deadline fixture entries with a missing and an unparseable pubDate
+    # The Deadline entries with a missing and an unparseable pubDate get their page's date.
+    fixed = _q(db, "SELECT evidence FROM articles WHERE title LIKE '%Sarandos%' OR title LIKE '%Better Call Saul%'")
+    assert len(fixed) == 2 and all('"published_at": "page:' in r[0] for r in fixed)
+
+
+def test_demo_articles_carry_page_bodies_authors_and_dates(demo_db: tuple[Path, str, str]) -> None:
+    db, _, _ = demo_db
+    rows = _q(db, "SELECT page_status, length(body), authors, modified_at FROM articles")
+    assert all(r[0] == "ok" for r in rows)
+    assert all(r[1] > 300 for r in rows)
+    assert all(r[2] != "[]" for r in rows)
+    assert sum(1 for r in rows if r[3]) >= len(rows) // 2
+    # The seed story's three articles have their full text (several paragraphs).
+    jj = _q(db, "SELECT body FROM articles WHERE title LIKE '%Jessica Jones%' AND "
+                "(title LIKE '%Renew%' OR title LIKE '%Second Season%' OR title LIKE '%confirmed%')")
+    assert len(jj) == 3 and all(b.count("\n\n") >= 2 for (b,) in jj)
 
 
 def test_demo_rerun_adds_nothing(demo_db: tuple[Path, str, str]) -> None:

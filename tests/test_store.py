@@ -99,3 +99,20 @@ def test_fetch_time_dates_do_not_count_as_changes(db_url: str) -> None:
     store.store([a])
     later = dataclasses.replace(a, published_at=datetime(2016, 2, 1, tzinfo=timezone.utc))
     assert store.store([later]).unchanged == 1
+
+
+def test_changed_text_keeps_earlier_revisions_and_feed_reruns_keep_page_data(db_url: str) -> None:
+    engine = open_database(db_url)
+    store = ArticleStore(engine)
+    [aid] = store.store([_article(1, body="Page body v1", page_status="ok")]).ids
+    # A later feed-only pass with the same feed data but no page: nothing changes.
+    assert store.store([_article(1, body="Page body v1", page_status="ok")]).unchanged == 0  # page data = update
+    feed_only = _article(1, title="Title 1 (updated)", body="")
+    assert store.store([feed_only]).updated == 1
+    with Session(engine) as s:
+        row = s.get(ArticleRow, aid)
+        assert row.title == "Title 1 (updated)" and row.body == "Page body v1" and row.page_status == "ok"
+        assert row.revision == 2
+        revs = s.execute(text("SELECT revision, title, body FROM article_revisions WHERE article_id = :a"),
+                         {"a": aid}).all()
+        assert [tuple(r) for r in revs] == [(1, "Title 1", "Page body v1")]

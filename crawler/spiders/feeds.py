@@ -1,14 +1,17 @@
-"""FeedSpider: fetch every feed of the configured sources and emit one FeedEntry per item.
+"""FeedSpider: fetch the sources' feeds and news sitemaps, then each recent item's page.
 
-Parsing is newsagg.feeds.parse_feed (plain Python). A feed that fails is logged with
-the source, the URL and the reason, counted for the run record, and the crawl goes on.
+Parsing is plain Python (newsagg.feeds, newsagg.sitemaps, newsagg.extract). A feed
+that fails is logged with the source, the URL and the reason, counted for the run
+record, and the crawl goes on. A page that fails leaves its item to be stored from
+the feed data, flagged with the reason. Pages of stored items are fetched again only
+when the feed entry changed (or the last page fetch failed).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import scrapy
@@ -16,22 +19,32 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from newsagg.feeds import parse_feed
+from newsagg.normalize.dates import parse_date
+from newsagg.normalize.urls import canonical_url
+from newsagg.records import FeedEntry
+from newsagg.sitemaps import parse_sitemap
 from newsagg.sources import Source
 
 logger = logging.getLogger(__name__)
 
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
                "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5")
+PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+MAX_SITEMAP_DEPTH = 2
 
 
 class FeedSpider(scrapy.Spider):
     name = "feeds"
-    # A feed answering 4xx/5xx must reach our errback-free callback so we can record why.
-    custom_settings: dict[str, Any] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sources: dict[str, Source] = {}
+        # canonical URL -> feed signature of stored articles whose page needs no new fetch
+        self.known: dict[str, str] = {}
+        # Items met this run, by canonical URL: one item per article goes to the pipelines.
+        self.claimed: set[str] = set()
+        # Items waiting for their page, by canonical URL (a feed entry replaces a sitemap one).
+        self.pending: dict[str, FeedEntry] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "FeedSpider":
@@ -39,49 +52,159 @@ class FeedSpider(scrapy.Spider):
         spider.sources = {s.name: s for s in crawler.settings.getlist("NEWSAGG_SOURCES")}
         return spider
 
+    # -- bookkeeping ---------------------------------------------------------------
+
     def _stat(self, source: str, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"newsagg/{source}/{key}", count)
 
-    def _fail(self, source: str, url: str, reason: str) -> None:
+    def _fail(self, source: str, url: str, reason: str, what: str = "feed") -> None:
         assert self.crawler.stats is not None
         self._stat(source, "errors")
-        self._stat(source, "feeds_failed")
+        self._stat(source, f"{what}s_failed")
         self.crawler.stats.set_value(f"newsagg/{source}/last_error", f"{url}: {reason}"[:500])
-        logger.warning("source %s: feed %s failed: %s", source, url, reason)
+        logger.warning("source %s: %s %s failed: %s", source, what, url, reason)
+
+    def _load_known(self) -> None:
+        from models.db import open_database
+        from models.known import pages_not_to_refetch
+
+        engine = open_database(self.crawler.settings.get("NEWSAGG_DATABASE_URL"))
+        try:
+            self.known = pages_not_to_refetch(engine, [s.name for s in self.sources.values() if s.follow_links])
+        finally:
+            engine.dispose()
+
+    # -- requests ------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        if any(s.follow_links for s in self.sources.values()):
+            self._load_known()
         for source in self.sources.values():
             for url in source.feeds:
                 yield scrapy.Request(
-                    url, callback=self.parse_feed, errback=self.feed_error, dont_filter=True,
-                    headers={"Accept": FEED_ACCEPT},
+                    url, callback=self.parse_feed, errback=self.fetch_error, dont_filter=True,
+                    headers={"Accept": FEED_ACCEPT}, priority=10,
                     meta={"source": source.name, "kind": "feed", "handle_httpstatus_all": True},
                 )
+            for url in source.sitemaps:  # after the feeds (lower priority): feed entries are richer
+                yield self._sitemap_request(source.name, url, depth=0)
+
+    def _sitemap_request(self, source: str, url: str, depth: int) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_sitemap, errback=self.fetch_error, dont_filter=True,
+                              priority=5, cb_kwargs={"depth": depth},
+                              meta={"source": source, "kind": "sitemap", "handle_httpstatus_all": True})
+
+    def _recent(self, source: Source, entry: FeedEntry, now: datetime) -> bool:
+        if source.page_window <= timedelta(0):
+            return True
+        when, _ = parse_date(entry.published or entry.updated, source.tz, now)
+        return when is None or now - when <= source.page_window
+
+    def _follow(self, source: Source, entry: FeedEntry, now: datetime) -> Iterator[Any]:
+        """The entry itself, or a request for its page (the entry waits in self.pending)."""
+        try:
+            key = canonical_url(entry.link or "", base=entry.feed_url)
+        except ValueError:
+            yield entry
+            return
+        if key in self.claimed:
+            # Seen this run (another feed, or the sitemap): one item per article. A feed
+            # entry is richer than a sitemap one, so it takes over a pending page fetch.
+            if entry.via == "feed" and key in self.pending and self.pending[key].via == "sitemap":
+                self.pending[key] = entry
+            elif entry.via == "feed":  # a sitemap listing what the feeds had is no duplicate
+                self._stat(source.name, "items_duplicate")
+            return
+        self.claimed.add(key)
+        if entry.via == "sitemap":
+            self._stat(source.name, "items_seen")
+        wanted = source.follow_links or entry.via == "sitemap"
+        if not wanted or self.known.get(key) == entry.signature() or not self._recent(source, entry, now):
+            yield entry
+            return
+        self.pending[key] = entry
+        yield scrapy.Request(
+            entry.link or key, callback=self.parse_page, errback=self.page_error,
+            headers={"Accept": PAGE_ACCEPT}, cb_kwargs={"key": key}, dont_filter=True,
+            meta={"source": source.name, "kind": "page", "handle_httpstatus_all": True},
+        )
+
+    # -- callbacks -----------------------------------------------------------------
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
-        source = response.meta["source"]
+        source_name = response.meta["source"]
         if response.status != 200:
-            self._fail(source, response.url, f"HTTP {response.status}")
+            self._fail(source_name, response.url, f"HTTP {response.status}")
             return
-        fetched_at = datetime.now(timezone.utc)
+        now = datetime.now(timezone.utc)
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        parsed = parse_feed(response.body, response.url, source=source, content_type=ctype,
-                            fetched_at=fetched_at)
+        parsed = parse_feed(response.body, response.url, source=source_name, content_type=ctype, fetched_at=now)
         if parsed.error:
-            self._fail(source, response.url, parsed.error)
+            self._fail(source_name, response.url, parsed.error)
             return
         if parsed.warning:
-            logger.warning("source %s: feed %s: %s", source, response.url, parsed.warning)
-        self._stat(source, "feeds_ok")
-        self._stat(source, "items_seen", len(parsed.entries) + parsed.duplicate_guids)
+            logger.warning("source %s: feed %s: %s", source_name, response.url, parsed.warning)
+        self._stat(source_name, "feeds_ok")
+        self._stat(source_name, "items_seen", len(parsed.entries) + parsed.duplicate_guids)
         if parsed.duplicate_guids:
-            self._stat(source, "items_duplicate", parsed.duplicate_guids)
+            self._stat(source_name, "items_duplicate", parsed.duplicate_guids)
         if not parsed.entries:
-            logger.info("source %s: feed %s has no items", source, response.url)
-        yield from parsed.entries
+            logger.info("source %s: feed %s has no items", source_name, response.url)
+        source = self.sources[source_name]
+        for entry in parsed.entries:
+            yield from self._follow(source, entry, now)
 
-    def feed_error(self, failure: Failure) -> None:
+    def parse_sitemap(self, response: Response, depth: int) -> Iterator[Any]:
+        source_name = response.meta["source"]
+        if response.status != 200:
+            self._fail(source_name, response.url, f"HTTP {response.status}", "sitemap")
+            return
+        now = datetime.now(timezone.utc)
+        parsed = parse_sitemap(response.body, response.url, source=source_name, fetched_at=now)
+        if parsed.error:
+            self._fail(source_name, response.url, parsed.error, "sitemap")
+            return
+        if depth < MAX_SITEMAP_DEPTH:
+            for child in parsed.sitemaps:
+                yield self._sitemap_request(source_name, response.urljoin(child), depth + 1)
+        source = self.sources[source_name]
+        for entry in parsed.entries:
+            if self._recent(source, entry, now):
+                entry.via = "sitemap"
+                yield from self._follow(source, entry, now)
+
+    def parse_page(self, response: Response, key: str) -> Iterator[Any]:
+        from newsagg.extract import extract_page, looks_like_login_page
+
+        entry = self.pending.pop(key)
+        source = self.sources[entry.source]
+        if response.status != 200:
+            entry.page_error = f"HTTP {response.status}"
+            if response.status in (401, 403, 429):
+                entry.page_error += " (blocked)"
+            yield entry
+            return
+        if response.meta.get("redirect_urls") and looks_like_login_page(
+                response.url, response.text if hasattr(response, "text") else None):
+            entry.page_error = f"redirected to a login page: {response.url[:200]}"
+            yield entry
+            return
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        entry.page = extract_page(response.body, response.url, parser=source.parser, http_status=response.status,
+                                  content_type=ctype, default_tz=source.timezone)
+        yield entry
+
+    def page_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        entry = self.pending.pop(request.cb_kwargs["key"])
+        reason = failure.getErrorMessage() or failure.type.__name__
+        entry.page_error = f"{failure.type.__name__}: {reason}"[:300]
+        logger.info("source %s: page %s failed: %s", entry.source, request.url, entry.page_error)
+        yield entry
+
+    def fetch_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         reason = failure.getErrorMessage() or failure.type.__name__
-        self._fail(request.meta.get("source", "?"), request.url, f"{failure.type.__name__}: {reason}")
+        self._fail(request.meta.get("source", "?"), request.url, f"{failure.type.__name__}: {reason}",
+                   request.meta.get("kind", "feed"))

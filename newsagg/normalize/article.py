@@ -159,4 +159,5 @@ def normalise_entry(entry: FeedEntry, *, source_title: str = "", timezone_name: 
         fetched_at=entry.fetched_at or now,
         evidence=evidence,
         flags=flags,
+        content_hash=entry.signature(),
     )

@@ -1,0 +1,165 @@
+"""Author names from whatever a page gives: strings, Person objects, lists, URLs.
+
+Rules (each is cheap and explainable; a name we are unsure of is dropped, not guessed):
+- "By Jane Doe and John Roe" / "Jane Doe, John Roe" / "Jane Doe & John Roe" -> two names.
+- A bio or job title after a comma, pipe or dash is dropped ("Jane Doe, Senior Editor",
+  "Jane Doe | Variety"): a part made of job words is not a name.
+- Organisation objects, outlet names (the site's own names, the JSON-LD publisher),
+  "Staff"-style bylines and wire credits such as "Variety Staff" are dropped.
+- E-mail addresses are dropped; "jane@x.com (Jane Doe)" keeps the name in brackets.
+- URLs: only an author-profile URL gives a name, from its last path segment when that
+  segment is a plain slug of 2-4 letter-only words (".../author/jane-doe/" -> "Jane Doe").
+  Any other URL is dropped: a slug like "jdoe2" or an id cannot be trusted as a name.
+- A slug such as "sophie-foster" becomes "Sophie Foster"; a dateline such as
+  "Jane Doe in Valencia" loses "in Valencia".
+- ALL-CAPS names are title-cased; duplicates are dropped case-insensitively.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from newsagg.normalize.text import clean_inline
+
+_BY = re.compile(r"^\s*(?:written\s+|posted\s+|words\s+|reporting\s+)?(?:by|von|par|por)\b[:\s]*", re.I)
+_SPLIT = re.compile(r"\s*(?:,|;|&|\||/|\band\b|\bund\b|\s[-–—]\s)\s*", re.I)
+# A dash/pipe/comma part made only of these words is a job title or bio, not a name.
+_JOB_WORDS = {
+    "editor", "editors", "senior", "chief", "deputy", "executive", "managing", "associate", "assistant",
+    "staff", "writer", "writers", "reporter", "reporters", "correspondent", "contributor", "contributing",
+    "columnist", "critic", "film", "tv", "television", "music", "news", "digital", "features", "feature",
+    "entertainment", "business", "political", "politics", "sports", "at", "large", "the", "of", "for", "in",
+    "and", "team", "desk", "producer", "photographer", "journalist", "freelance", "guest", "special",
+    "international", "national", "global", "head", "director", "media", "culture", "weekend", "trending",
+    "updated", "published", "read", "more", "bio", "follow", "on", "twitter", "x", "instagram", "opinion",
+    "analyst", "lead", "content", "social", "video", "audio", "award", "awards", "section", "chief's",
+}
+_STAFF = re.compile(r"\b(?:staff|newsroom|news\s+desk|web\s+desk|editorial\s+board|wire|wires|"
+                    r"press\s+association|agencies|team)\b", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_PROFILE_PATH = {"author", "authors", "people", "person", "profile", "profiles", "staff", "contributor",
+                 "contributors", "by", "writer", "writers", "journalist", "journalists", "byline", "reporter"}
+_SLUG = re.compile(r"^[a-z]+(?:-[a-z]+){1,3}$")
+_DATELINE = re.compile(r"\s+in\s+(?:[A-Z][\w'.-]+\s?){1,3}$")
+_ORG_TYPES = {"organization", "newsmediaorganization", "corporation", "organisation"}
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", s.lower().removeprefix("the "))
+
+
+def name_from_url(url: str) -> str | None:
+    """'https://x.com/author/jane-doe/' -> 'Jane Doe'; None unless it is a profile URL with a name slug."""
+    try:
+        parts = [unquote(p) for p in urlsplit(url).path.split("/") if p]
+    except ValueError:
+        return None
+    if len(parts) < 2 or not any(p.lower() in _PROFILE_PATH for p in parts[:-1]):
+        return None
+    slug = parts[-1].lower()
+    if not _SLUG.match(slug):
+        return None
+    return " ".join(w.capitalize() for w in slug.split("-"))
+
+
+def _flatten(value: Any, out: list[str], depth: int = 0) -> None:
+    """Collect candidate name strings from JSON-LD-ish values."""
+    if depth > 5 or value is None:
+        return
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _flatten(v, out, depth + 1)
+    elif isinstance(value, dict):
+        types = value.get("@type")
+        types = [types] if isinstance(types, str) else (types if isinstance(types, list) else [])
+        if any(isinstance(t, str) and t.lower() in _ORG_TYPES for t in types):
+            return
+        name = value.get("name")
+        if isinstance(name, list):
+            name = next((n for n in name if isinstance(n, str)), None)
+        if not isinstance(name, str) or not name.strip():
+            given, family = value.get("givenName"), value.get("familyName")
+            name = " ".join(x for x in (given, family) if isinstance(x, str)) or None
+        if isinstance(name, str) and name.strip():
+            out.append(name)
+        else:
+            for key in ("url", "@id", "sameAs"):
+                u = value.get(key)
+                if isinstance(u, str) and (n := name_from_url(u)):
+                    out.append(n)
+                    break
+
+
+def _is_job(part: str) -> bool:
+    words = re.findall(r"[a-z']+", part.lower())
+    return bool(words) and all(w in _JOB_WORDS for w in words)
+
+
+def _outlet_credit(name: str, outlets: set[str]) -> bool:
+    """'Variety Film Desk', 'BBC News': an outlet name followed only by job words."""
+    words = name.split()
+    for i in range(1, len(words)):
+        if _norm(" ".join(words[:i])) in outlets and _is_job(" ".join(words[i:])):
+            return True
+    return False
+
+
+def _plausible(name: str) -> bool:
+    words = name.split()
+    if not 1 <= len(words) <= 5 or len(name) > 60:
+        return False
+    if not re.search(r"[^\W\d_]", name) or re.search(r"\d", name):
+        return False
+    return not _is_job(name)
+
+
+def _fix_case(name: str) -> str:
+    if name.isupper() and len(name) > 3:
+        return " ".join(w.capitalize() if not re.match(r"^[A-Z]\.$", w) else w for w in name.split())
+    return name
+
+
+def clean_authors(value: Any, outlet_names: Iterable[str] = ()) -> list[str]:
+    """Names from a string, a Person object, a list of either, or URLs; cleaned and deduped."""
+    raw: list[str] = []
+    _flatten(value, raw)
+    outlets = {_norm(o) for o in outlet_names if o}
+    outlets.discard("")
+    out: list[str] = []
+    seen: set[str] = set()
+    for item in raw:
+        text = clean_inline(item)
+        if not text:
+            continue
+        if text.startswith(("http://", "https://", "//", "www.")):
+            text = name_from_url(text if "://" in text else "https:" + text.removeprefix("https:")) or ""
+        if "@" in text:
+            bracket = re.search(r"\(([^()@]+)\)", text)
+            text = bracket.group(1) if bracket else _EMAIL.sub("", text)
+        text = _BY.sub("", text).strip()
+        parts = _SPLIT.split(text)
+        for i, part in enumerate(parts):
+            name = part.strip(" .,:;-–—'\"()[]")
+            if _SLUG.match(name):  # "sophie-foster" (parsely-author on some sites)
+                name = " ".join(w.capitalize() for w in name.split("-"))
+            name = _DATELINE.sub("", name)  # "Jane Doe in Valencia" (Guardian-style dateline)
+            if not name:
+                continue
+            key = _norm(name)
+            if not key or key in seen or key in outlets:
+                continue
+            # "Variety Staff", "Deadline Team", "Guardian staff reporter": outlet credits, not people.
+            if _STAFF.search(name) or _outlet_credit(name, outlets):
+                continue
+            if not _plausible(name):
+                if i == 0:
+                    continue
+                break  # the rest of "Jane Doe, Senior Editor at Variety, covers..." is a bio
+            seen.add(key)
+            out.append(_fix_case(name))
+    return out

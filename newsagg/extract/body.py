@@ -1,0 +1,110 @@
+"""Body text: JSON-LD articleBody when it is a real body, else trafilatura once per page.
+
+Paragraphs are separated by a blank line. Lines that are boilerplate in almost
+every outlet's template (newsletter prompts, share bars, "Related:" teasers) are
+dropped after extraction, whichever path produced the body.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from lxml import etree
+
+from newsagg.normalize.text import fold_ws, html_to_text
+
+_BOILERPLATE = re.compile(
+    r"^(?:related(?: stories| articles| story| content| links)?|read more|more from [\w .'&-]+|most popular|"
+    r"recommended(?: for you| stories)?|advertisement|sponsored(?: content)?|share (?:this|on) [\w ]+|"
+    r"(?:share|tweet|email|facebook|twitter|whatsapp|pinterest|linkedin|reddit|print|comments?)"
+    r"(?:\s*[|/·•]?\s*(?:share|tweet|email|facebook|twitter|whatsapp|pinterest|linkedin|reddit|print|comments?))*|"
+    r"(?:sign up|subscribe) (?:for|to) (?:our|the) [\w .'&-]*newsletters?[\w .,!'&-]*|"
+    r"get the [\w .'&-]+ (?:newsletter|daily headlines)|follow us on [\w ,.&-]+|"
+    r"leave a (?:reply|comment)|skip to (?:main )?content|filed under:?.*|"
+    r"(?:photo|image) credit:.*|getty images|this article (?:was )?originally (?:appeared|published) .*)\.?:?$",
+    re.I)
+_TAG = re.compile(r"<[a-zA-Z/][^>]*>")
+_MIN_JSONLD_BODY = 400  # characters: shorter articleBody fields are teasers or placeholders
+_EMPH_TAGS = ("em", "i", "cite")
+_OUTSIDE = {"nav", "header", "footer", "aside", "script", "style", "form", "figcaption"}
+
+
+def clean_body(text: str) -> str:
+    """Fold whitespace per paragraph, drop boilerplate lines and immediate repeats.
+
+    (Only consecutive repeats go: recipes and schedules legitimately repeat lines.)
+    """
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n|\n", text or ""):
+        line = fold_ws(para)
+        if not line or (len(line) < 160 and _BOILERPLATE.match(line)):
+            continue
+        if out and out[-1] == line:
+            continue
+        out.append(line)
+    return "\n\n".join(out)
+
+
+def jsonld_body(value: object, page_text_chars: int = 0) -> str | None:
+    """A usable articleBody (text or HTML), or None for teasers, truncations and placeholders.
+
+    page_text_chars is the length of the page's <p> text: an articleBody much shorter
+    than that is a truncated teaser (sites cut it at 500 characters) and is not used.
+    """
+    if isinstance(value, list):
+        value = "\n\n".join(v for v in value if isinstance(v, str))
+    if not isinstance(value, str) or len(value) < _MIN_JSONLD_BODY:
+        return None
+    for _ in range(2):  # entities are often escaped twice ("&amp;amp;")
+        if "&" in value:
+            value = html.unescape(value)
+    text = html_to_text(value) if _TAG.search(value) else value
+    text = clean_body(text)
+    if len(text) < _MIN_JSONLD_BODY or text.rstrip().endswith(("...", "…", "[…]", "[...]")):
+        return None
+    if page_text_chars and len(text) < 0.6 * page_text_chars and page_text_chars - len(text) > 1000:
+        return None
+    return text
+
+
+def paragraph_chars(tree: etree._Element) -> int:
+    """Characters of text in <p> elements: a cheap bound on the visible article length."""
+    return sum(len(fold_ws(p.text_content())) for p in tree.iter("p"))
+
+
+def is_good_body(text: str | None, min_chars: int = _MIN_JSONLD_BODY) -> bool:
+    return bool(text) and len(text) >= min_chars  # type: ignore[arg-type]
+
+
+def generic_body(tree: etree._Element, url: str | None) -> str:
+    """trafilatura over the already-parsed tree (it works on a copy); comments excluded."""
+    import trafilatura
+
+    try:
+        text = trafilatura.extract(tree, url=url, include_comments=False, favor_precision=True,
+                                   include_tables=True, output_format="txt", with_metadata=False,
+                                   deduplicate=False)
+    except Exception:  # noqa: BLE001 - trafilatura raises assorted errors on hostile markup
+        text = None
+    return clean_body(text or "")
+
+
+def emphasized_texts(tree: etree._Element, body: str, limit: int = 50) -> list[str]:
+    """<em>/<i>/<cite> texts that appear in the body (show titles are often set in italics)."""
+    if not body:
+        return []
+    haystack = fold_ws(body)
+    out: list[str] = []
+    seen: set[str] = set()
+    for el in tree.iter(*_EMPH_TAGS):
+        text = fold_ws(el.text_content()).strip(" ,.;:!?\"'“”‘’()")
+        if not (2 <= len(text) <= 120) or text.lower() in seen or text not in haystack:
+            continue
+        if any(a.tag in _OUTSIDE for a in el.iterancestors()):
+            continue
+        seen.add(text.lower())
+        out.append(text)
+        if len(out) >= limit:
+            break
+    return out
