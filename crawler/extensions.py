@@ -96,3 +96,57 @@ class RunRecorder:
         with Session(self.engine) as session, session.begin():
             session.execute(update(CrawlRunRow), rows)
         self.engine.dispose()
+
+
+class ProgressDisplay:
+    """Live per-source progress on an interactive terminal (NEWSAGG_PROGRESS=True).
+
+    Reads the same newsagg/<source>/... stats as the run record; under cron the
+    setting is off and nothing is printed.
+    """
+
+    COLUMNS = ("requests", "items_seen", "items_new", "items_updated", "errors")
+
+    def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.getbool("NEWSAGG_PROGRESS"):
+            raise NotConfigured
+        self.crawler = crawler
+        self.names = [s.name for s in crawler.settings.getlist("NEWSAGG_SOURCES")]
+        self.live: Any = None
+        self.task: Any = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "ProgressDisplay":
+        return cls(crawler)
+
+    def _table(self) -> Any:
+        from rich.table import Table
+
+        stats = self.crawler.stats
+        assert stats is not None
+        table = Table("source", *self.COLUMNS, title="crawling", title_justify="left")
+        for name in self.names:
+            table.add_row(name, *(str(stats.get_value(f"newsagg/{name}/{c}", 0)) for c in self.COLUMNS))
+        return table
+
+    def _refresh(self) -> None:
+        if self.live is not None:
+            self.live.update(self._table())
+
+    def spider_opened(self, **_: Any) -> None:
+        from rich.console import Console
+        from rich.live import Live
+        from twisted.internet import task
+
+        self.live = Live(self._table(), console=Console(stderr=True), refresh_per_second=4, transient=True)
+        self.live.start()
+        self.task = task.LoopingCall(self._refresh)
+        self.task.start(0.5, now=False)
+
+    def spider_closed(self, **_: Any) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+        if self.live is not None:
+            self.live.stop()

@@ -1,14 +1,18 @@
 """Scrapy settings for newsagg. `newsagg crawl` and scheduler.py load these, then add
 the run's own values (sources, database URL, trigger) on top."""
 
+import os
+
 from newsagg import __version__
 
 BOT_NAME = "newsagg"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-# A descriptive User-Agent with a contact, overridable with NEWSAGG_USER_AGENT.
-USER_AGENT = f"newsagg/{__version__} (+https://github.com/newsagg/newsagg; news aggregation bot)"
+# A descriptive User-Agent with a contact: set yours with NEWSAGG_USER_AGENT
+# (e.g. "newsagg/0.1 (+https://example.org/bot; ops@example.org)").
+USER_AGENT = os.environ.get("NEWSAGG_USER_AGENT") or (
+    f"newsagg/{__version__} (+https://github.com/newsagg/newsagg; news aggregation bot)")
 ROBOTSTXT_OBEY = True
 
 # Politeness: AutoThrottle adapts to each server; per-domain concurrency stays low.
@@ -40,6 +44,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.extensions.RunRecorder": 500,
+    "crawler.extensions.ProgressDisplay": 510,
 }
 
 # newsagg's own settings (set per run by newsagg.crawl):
@@ -48,6 +53,7 @@ NEWSAGG_DATABASE_URL = None          # SQLAlchemy URL; None = $NEWSAGG_DATABASE_
 NEWSAGG_TRIGGER = "manual"           # manual | schedule | demo | worker
 NEWSAGG_STORE_BATCH = 500            # articles per write transaction
 NEWSAGG_STORE_MAX_WAIT = 2.0         # seconds before a partial batch is written anyway
+NEWSAGG_PROGRESS = False             # live per-source progress (newsagg crawl turns it on for terminals)
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

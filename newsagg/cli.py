@@ -66,7 +66,9 @@ def crawl(
 
     chosen = select_sources(load_sources(sources), source)
     configure_logging(log_level, str(log_file) if log_file else None)
-    report = run_crawl(chosen, db, trigger=trigger, overrides=_settings_overrides(set_ or []))
+    overrides: dict[str, object] = {"NEWSAGG_PROGRESS": _interactive()}
+    overrides.update(_settings_overrides(set_ or []))
+    report = run_crawl(chosen, db, trigger=trigger, overrides=overrides)
     if _interactive() or report.failed:
         print_crawl_report(report, err=not _interactive())
     if report.failed:

@@ -51,6 +51,8 @@ class CrawlReport:
 
 def crawl_settings(sources: list[Source], db_url: str, trigger: str, run_id: str,
                    overrides: dict[str, Any] | None = None) -> Any:
+    """The project's settings (crawler/settings.py) plus this run's values: robots.txt,
+    politeness and limits apply to every entry point, scheduler included."""
     from scrapy.settings import Settings
 
     from crawler import settings as project_settings

@@ -10,6 +10,7 @@ when the feed entry changed (or the last page fetch failed).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -18,6 +19,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from models.feed_state import FeedState
 from newsagg.feeds import parse_feed
 from newsagg.normalize.dates import parse_date
 from newsagg.normalize.urls import canonical_url
@@ -31,6 +33,27 @@ FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json
                "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5")
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 MAX_SITEMAP_DEPTH = 2
+MAX_NOT_BEFORE = timedelta(hours=24)  # no <ttl> or Retry-After keeps a feed away longer
+_MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.I)
+
+
+def _not_before(now: datetime, response: Response, ttl_minutes: int | None) -> datetime | None:
+    """When this URL is worth fetching again: Retry-After, Cache-Control max-age, <ttl>."""
+    waits: list[timedelta] = []
+    retry_after = response.headers.get(b"Retry-After", b"").decode("latin-1").strip()
+    if retry_after.isdigit():
+        waits.append(timedelta(seconds=int(retry_after)))
+    elif retry_after:
+        when, _ = parse_date(retry_after, timezone.utc, now + MAX_NOT_BEFORE)
+        if when is not None:
+            waits.append(when - now)
+    cache = response.headers.get(b"Cache-Control", b"").decode("latin-1")
+    if m := _MAX_AGE.search(cache):
+        waits.append(timedelta(seconds=int(m.group(1))))
+    if ttl_minutes:
+        waits.append(timedelta(minutes=ttl_minutes))
+    wait = min(max(waits), MAX_NOT_BEFORE) if waits else timedelta(0)
+    return now + wait if wait > timedelta(seconds=60) else None
 
 
 class FeedSpider(scrapy.Spider):
@@ -45,6 +68,8 @@ class FeedSpider(scrapy.Spider):
         self.claimed: set[str] = set()
         # Items waiting for their page, by canonical URL (a feed entry replaces a sitemap one).
         self.pending: dict[str, FeedEntry] = {}
+        # Feed and sitemap URLs: validators for conditional GET, and when to fetch again.
+        self.feed_state: dict[str, FeedState] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "FeedSpider":
@@ -65,34 +90,95 @@ class FeedSpider(scrapy.Spider):
         self.crawler.stats.set_value(f"newsagg/{source}/last_error", f"{url}: {reason}"[:500])
         logger.warning("source %s: %s %s failed: %s", source, what, url, reason)
 
-    def _load_known(self) -> None:
+    def _load_state(self) -> None:
         from models.db import open_database
+        from models.feed_state import load_feed_state
         from models.known import pages_not_to_refetch
 
         engine = open_database(self.crawler.settings.get("NEWSAGG_DATABASE_URL"))
         try:
             self.known = pages_not_to_refetch(engine, [s.name for s in self.sources.values() if s.follow_links])
+            urls = [u for s in self.sources.values() for u in (*s.feeds, *s.sitemaps)]
+            self.feed_state = load_feed_state(engine, urls)
         finally:
             engine.dispose()
+
+    def closed(self, reason: str) -> None:
+        from models.db import open_database
+        from models.feed_state import save_feed_state
+
+        touched = [st for st in self.feed_state.values() if st.source]
+        if not touched:
+            return
+        engine = open_database(self.crawler.settings.get("NEWSAGG_DATABASE_URL"))
+        try:
+            save_feed_state(engine, touched)
+        finally:
+            engine.dispose()
+
+    def _state(self, source: str, url: str) -> FeedState:
+        state = self.feed_state.get(url) or FeedState(url=url, source=source)
+        state.source = source  # marks it for saving
+        self.feed_state[url] = state
+        return state
+
+    def _record_fetch(self, source: str, url: str, response: Response | None, ok: bool,
+                      ttl_minutes: int | None = None) -> None:
+        now = datetime.now(timezone.utc)
+        state = self._state(source, url)
+        state.last_fetched_at = now
+        state.last_status = response.status if response is not None else None
+        state.failures = 0 if ok else state.failures + 1
+        state.not_before = _not_before(now, response, ttl_minutes) if response is not None else None
+        if response is not None and response.status == 200:
+            etag = response.headers.get(b"ETag", b"").decode("latin-1") or None
+            modified = response.headers.get(b"Last-Modified", b"").decode("latin-1") or None
+            when, _ = parse_date(modified, timezone.utc, now) if modified else (None, "")
+            # A Last-Modified in the future (or unparseable) would make the server answer 304
+            # for ever: keep only validators we can trust.
+            state.etag = etag
+            state.last_modified = modified if when is not None and when <= now else None
+
+    def _conditional_headers(self, url: str) -> dict[str, str]:
+        state = self.feed_state.get(url)
+        headers: dict[str, str] = {}
+        if state and state.etag:
+            headers["If-None-Match"] = state.etag
+        if state and state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        return headers
+
+    def _deferred(self, source: str, url: str, now: datetime) -> bool:
+        state = self.feed_state.get(url)
+        if state and state.not_before and state.not_before > now:
+            self._stat(source, "feeds_deferred")
+            logger.info("source %s: %s not fetched before %s (ttl, Cache-Control or Retry-After)",
+                        source, url, state.not_before.isoformat(timespec="seconds"))
+            return True
+        return False
 
     # -- requests ------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
-        if any(s.follow_links for s in self.sources.values()):
-            self._load_known()
+        self._load_state()
+        now = datetime.now(timezone.utc)
         for source in self.sources.values():
             for url in source.feeds:
+                if self._deferred(source.name, url, now):
+                    continue
                 yield scrapy.Request(
                     url, callback=self.parse_feed, errback=self.fetch_error, dont_filter=True,
-                    headers={"Accept": FEED_ACCEPT}, priority=10,
+                    headers={"Accept": FEED_ACCEPT, **self._conditional_headers(url)}, priority=10,
                     meta={"source": source.name, "kind": "feed", "handle_httpstatus_all": True},
                 )
             for url in source.sitemaps:  # after the feeds (lower priority): feed entries are richer
-                yield self._sitemap_request(source.name, url, depth=0)
+                if not self._deferred(source.name, url, now):
+                    yield self._sitemap_request(source.name, url, depth=0)
 
     def _sitemap_request(self, source: str, url: str, depth: int) -> scrapy.Request:
+        headers = self._conditional_headers(url) if depth == 0 else {}
         return scrapy.Request(url, callback=self.parse_sitemap, errback=self.fetch_error, dont_filter=True,
-                              priority=5, cb_kwargs={"depth": depth},
+                              priority=5, cb_kwargs={"depth": depth}, headers=headers,
                               meta={"source": source, "kind": "sitemap", "handle_httpstatus_all": True})
 
     def _recent(self, source: Source, entry: FeedEntry, now: datetime) -> bool:
@@ -132,14 +218,26 @@ class FeedSpider(scrapy.Spider):
 
     # -- callbacks -----------------------------------------------------------------
 
+    def _not_modified(self, source: str, response: Response) -> bool:
+        if response.status != 304:
+            return False
+        self._stat(source, "feeds_not_modified")
+        self._record_fetch(source, response.request.url, response, ok=True)
+        return True
+
     def parse_feed(self, response: Response) -> Iterator[Any]:
         source_name = response.meta["source"]
+        url = response.request.url  # state is kept under the configured URL, not a redirect target
+        if self._not_modified(source_name, response):
+            return  # 304: nothing to parse
         if response.status != 200:
+            self._record_fetch(source_name, url, response, ok=False)
             self._fail(source_name, response.url, f"HTTP {response.status}")
             return
         now = datetime.now(timezone.utc)
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
         parsed = parse_feed(response.body, response.url, source=source_name, content_type=ctype, fetched_at=now)
+        self._record_fetch(source_name, url, response, ok=parsed.ok, ttl_minutes=parsed.ttl_minutes)
         if parsed.error:
             self._fail(source_name, response.url, parsed.error)
             return
@@ -157,11 +255,17 @@ class FeedSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response, depth: int) -> Iterator[Any]:
         source_name = response.meta["source"]
+        if self._not_modified(source_name, response):
+            return
         if response.status != 200:
+            if depth == 0:
+                self._record_fetch(source_name, response.request.url, response, ok=False)
             self._fail(source_name, response.url, f"HTTP {response.status}", "sitemap")
             return
         now = datetime.now(timezone.utc)
         parsed = parse_sitemap(response.body, response.url, source=source_name, fetched_at=now)
+        if depth == 0:
+            self._record_fetch(source_name, response.request.url, response, ok=parsed.error is None)
         if parsed.error:
             self._fail(source_name, response.url, parsed.error, "sitemap")
             return
@@ -206,5 +310,7 @@ class FeedSpider(scrapy.Spider):
     def fetch_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         reason = failure.getErrorMessage() or failure.type.__name__
+        if request.cb_kwargs.get("depth", 0) == 0:
+            self._record_fetch(request.meta.get("source", "?"), request.url, None, ok=False)
         self._fail(request.meta.get("source", "?"), request.url, f"{failure.type.__name__}: {reason}",
                    request.meta.get("kind", "feed"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -56,7 +57,8 @@ def run_due(
             if not due:
                 return
             configure_logging(log_level, str(log_file) if log_file else None)
-            report = run_crawl(due, db, trigger="schedule")
+            report = run_crawl(due, db, trigger="schedule",
+                               overrides={"NEWSAGG_PROGRESS": sys.stderr.isatty() and not os.environ.get("CI")})
     except LockHeld as exc:
         typer.echo(f"newsagg: {exc}")
         raise typer.Exit(EXIT_LOCKED) from None
