@@ -295,8 +295,13 @@ class FeedSpider(scrapy.Spider):
             yield entry
             return
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
-        entry.page = extract_page(response.body, response.url, parser=source.parser, http_status=response.status,
-                                  content_type=ctype, default_tz=source.timezone)
+        try:
+            entry.page = extract_page(response.body, response.url, parser=source.parser,
+                                      http_status=response.status, content_type=ctype, default_tz=source.timezone)
+        except Exception as exc:  # a bug or a hostile page must not cost the item: keep the feed data
+            self._stat(entry.source, "errors")
+            entry.page_error = f"extraction failed: {type(exc).__name__}: {exc}"[:300]
+            logger.error("source %s: page %s: %s", entry.source, response.url, entry.page_error, exc_info=True)
         yield entry
 
     def page_error(self, failure: Failure) -> Iterator[Any]:

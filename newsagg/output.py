@@ -1,0 +1,45 @@
+"""Rows to the terminal or a pipe: table (rich), csv, json, jsonl."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, TextIO
+
+FORMATS = ("table", "csv", "json", "jsonl")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return value.hex()
+    return value
+
+
+def write_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, out: TextIO | None = None,
+               title: str | None = None) -> None:
+    out = out or sys.stdout
+    if fmt == "csv":
+        w = csv.writer(out)
+        w.writerow(columns)
+        w.writerows([[_plain(v) for v in r] for r in rows])
+    elif fmt == "json":
+        json.dump([{c: _plain(v) for c, v in zip(columns, r)} for r in rows], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for r in rows:
+            out.write(json.dumps({c: _plain(v) for c, v in zip(columns, r)}, ensure_ascii=False) + "\n")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*columns, title=title)
+        for r in rows:
+            table.add_row(*("" if v is None else str(_plain(v)) for v in r))
+        Console(file=out, width=None if out.isatty() else 220).print(table)

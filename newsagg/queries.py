@@ -1,0 +1,212 @@
+"""Read-only queries for analysts: articles with filters and ranked full-text search,
+stories of a day, and guarded raw SQL. Only SQLAlchemy Core: no Scrapy, no extractor."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from newsagg.errors import NewsaggError
+
+_RELATIVE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class QueryError(NewsaggError):
+    pass
+
+
+def parse_when(value: str, now: datetime | None = None, *, end_of_day: bool = False) -> datetime:
+    """'7d', '24h', '2016-01-18' or an ISO datetime -> aware UTC. A bare date is its UTC day."""
+    now = now or datetime.now(timezone.utc)
+    if m := _RELATIVE.match(value):
+        return now - timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
+    try:
+        if len(value.strip()) == 10:
+            d = date.fromisoformat(value.strip())
+            return datetime.combine(d + timedelta(days=1) if end_of_day else d, time(), timezone.utc)
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise QueryError(f"not a date: {value!r} (use YYYY-MM-DD, an ISO datetime, or 7d / 24h / 30m / 2w)") from None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def _db_time(engine: Engine, dt: datetime) -> Any:
+    # SQLite stores naive UTC text ("YYYY-MM-DD HH:MM:SS.ffffff"): compare like with like.
+    return dt.astimezone(timezone.utc).replace(tzinfo=None) if engine.dialect.name == "sqlite" else dt
+
+
+def fts_query(user_query: str) -> str:
+    """User words -> a safe FTS5 query: every word must match (prefix for the last), no syntax."""
+    words = _WORD.findall(user_query)
+    if not words:
+        raise QueryError("--search needs at least one word")
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _names(engine: Engine, table: str, column: str) -> list[str]:
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(text(f"SELECT {column} FROM {table}"))]
+
+
+def resolve_name(engine: Engine, table: str, column: str, value: str, what: str) -> list[int]:
+    """Ids whose name matches (case-insensitive); unknown -> one line with close matches."""
+    with engine.connect() as conn:
+        ids = [r[0] for r in conn.execute(
+            text(f"SELECT id FROM {table} WHERE lower({column}) = lower(:v)"), {"v": value})]
+    if ids:
+        return ids
+    import difflib
+
+    names = _names(engine, table, column)
+    close = difflib.get_close_matches(value, names, n=3, cutoff=0.6) or \
+        [n for n in names if value.lower() in n.lower()][:3]
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise QueryError(f"unknown {what} {value!r}{hint}")
+
+
+@dataclass
+class ArticleFilter:
+    show: str | None = None
+    source: str | None = None
+    since: str | None = None
+    until: str | None = None
+    search: str | None = None
+    story: int | None = None
+    include_duplicates: bool = False
+    limit: int = 50
+
+
+ARTICLE_COLUMNS = ("id", "published_at", "source", "title", "url", "story_id", "duplicate_of_id", "shows")
+
+
+def find_articles(engine: Engine, f: ArticleFilter) -> list[dict[str, Any]]:
+    where: list[str] = []
+    params: dict[str, Any] = {"limit": max(1, f.limit)}
+    joins: list[str] = []
+    order = "a.published_at DESC, a.id DESC"
+    if f.source:
+        params["source_ids"] = resolve_name(engine, "sources", "name", f.source, "source")
+        where.append("a.source_id IN :source_ids")
+    if f.show:
+        params["show_ids"] = resolve_name(engine, "shows", "title", f.show, "show")
+        where.append("EXISTS (SELECT 1 FROM article_shows x WHERE x.article_id = a.id AND x.show_id IN :show_ids)")
+    if f.since:
+        params["since"] = _db_time(engine, parse_when(f.since))
+        where.append("a.published_at >= :since")
+    if f.until:
+        params["until"] = _db_time(engine, parse_when(f.until, end_of_day=True))
+        where.append("a.published_at < :until")
+    if f.story is not None:
+        params["story"] = f.story
+        where.append("a.story_id = :story")
+    if not f.include_duplicates:
+        where.append("a.duplicate_of_id IS NULL")
+    if f.search:
+        if engine.dialect.name == "postgresql":
+            params["q"] = f.search
+            where.append("a.search @@ websearch_to_tsquery('english', :q)")
+            order = "ts_rank(a.search, websearch_to_tsquery('english', :q)) DESC, a.published_at DESC"
+        else:
+            params["q"] = fts_query(f.search)
+            joins.append("JOIN articles_fts fts ON fts.rowid = a.id")
+            where.append("articles_fts MATCH :q")
+            order = "bm25(articles_fts, 10.0, 3.0, 1.0), a.published_at DESC"
+    agg = ("string_agg(sh.title, ', ' ORDER BY x.confidence DESC)" if engine.dialect.name == "postgresql"
+           else "group_concat(sh.title, ', ')")
+    sql = (f"SELECT a.id, a.published_at, s.name AS source, a.title, a.url, a.story_id, a.duplicate_of_id, "
+           f"(SELECT {agg} FROM article_shows x JOIN shows sh ON sh.id = x.show_id WHERE x.article_id = a.id) "
+           f"AS shows FROM articles a JOIN sources s ON s.id = a.source_id {' '.join(joins)} "
+           f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {order} LIMIT :limit")
+    stmt = text(sql)
+    from sqlalchemy import bindparam
+
+    for key in ("source_ids", "show_ids"):
+        if key in params:
+            stmt = stmt.bindparams(bindparam(key, expanding=True))
+    with engine.connect() as conn:
+        return [_clean_row(dict(r._mapping)) for r in conn.execute(stmt, params)]
+
+
+def _clean_row(row: dict[str, Any]) -> dict[str, Any]:
+    value = row.get("published_at")
+    if isinstance(value, str):  # SQLite text
+        row["published_at"] = datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+    elif isinstance(value, datetime) and value.tzinfo is None:
+        row["published_at"] = value.replace(tzinfo=timezone.utc)
+    return row
+
+
+def stories_of_day(engine: Engine, day: str, show: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """Stories whose first article appeared on the UTC day, with their outlets (earliest first)."""
+    start = parse_when(day)
+    params: dict[str, Any] = {"start": _db_time(engine, start), "end": _db_time(engine, start + timedelta(days=1)),
+                              "limit": limit}
+    show_clause = ""
+    if show:
+        params["show_ids"] = resolve_name(engine, "shows", "title", show, "show")
+        show_clause = ("AND EXISTS (SELECT 1 FROM articles a3 JOIN article_shows x ON x.article_id = a3.id "
+                       "WHERE a3.story_id = st.id AND x.show_id IN :show_ids)")
+    sql = (f"SELECT st.id, st.headline, st.first_published_at, fs.name AS first_source, st.article_count, "
+           f"st.source_count FROM stories st LEFT JOIN sources fs ON fs.id = st.first_source_id "
+           f"WHERE st.first_published_at >= :start AND st.first_published_at < :end {show_clause} "
+           f"ORDER BY st.source_count DESC, st.first_published_at LIMIT :limit")
+    from sqlalchemy import bindparam
+
+    stmt = text(sql)
+    if show:
+        stmt = stmt.bindparams(bindparam("show_ids", expanding=True))
+    out = []
+    with engine.connect() as conn:
+        for r in conn.execute(stmt, params):
+            row = dict(r._mapping)
+            members = conn.execute(text(
+                "SELECT s.name, a.published_at, a.url, a.duplicate_of_id FROM articles a "
+                "JOIN sources s ON s.id = a.source_id WHERE a.story_id = :sid ORDER BY a.published_at"),
+                {"sid": row["id"]}).all()
+            row["outlets"] = list(dict.fromkeys(m[0] for m in members))
+            row["articles"] = [{"source": m[0], "published_at": str(m[1]), "url": m[2],
+                                "duplicate": m[3] is not None} for m in members]
+            out.append(row)
+    return out
+
+
+# -- guarded raw SQL -------------------------------------------------------------------------
+
+_READ_START = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(select|with|explain|values|table)\b", re.I | re.S)
+
+
+def run_readonly_sql(engine: Engine, sql: str, limit: int | None = None) -> tuple[list[str], list[tuple]]:
+    """One read-only statement; writes, several statements and syntax errors are refused."""
+    import sqlparse
+
+    statements = [s for s in sqlparse.split(sql) if s.strip().rstrip(";").strip()]
+    if len(statements) != 1:
+        raise QueryError(f"newsagg sql runs exactly one statement; got {len(statements)}")
+    statement = statements[0].strip().rstrip(";")
+    if not _READ_START.match(statement):
+        raise QueryError("newsagg sql is read-only: only SELECT, WITH, EXPLAIN or VALUES statements are run")
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA query_only = ON")  # belt and braces: WITH ... DELETE, functions
+        else:
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+        try:
+            result = conn.exec_driver_sql(statement)
+            columns = list(result.keys())
+            rows = [tuple(r) for r in (result.fetchmany(limit) if limit else result.fetchall())]
+        except Exception as exc:  # DBAPI errors: syntax, read-only violations, unknown tables
+            orig = getattr(exc, "orig", exc)
+            raise QueryError(f"SQL error: {str(orig).splitlines()[0]}") from None
+        finally:
+            conn.rollback()
+            if engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA query_only = OFF")
+    return columns, rows
