@@ -6,6 +6,8 @@ Rules (each is cheap and explainable; a name we are unsure of is dropped, not gu
   "Jane Doe | Variety"): a part made of job words is not a name.
 - Organisation objects, outlet names (the site's own names, the JSON-LD publisher),
   "Staff"-style bylines and wire credits such as "Variety Staff" are dropped.
+- Credentials after a name ("Jane Doe, MS, RDN") and all-lower-case handles ("admin")
+  are dropped.
 - E-mail addresses are dropped; "jane@x.com (Jane Doe)" keeps the name in brackets.
 - URLs: only an author-profile URL gives a name, from its last path segment when that
   segment is a plain slug of 2-4 letter-only words (".../author/jane-doe/" -> "Jane Doe").
@@ -25,7 +27,10 @@ from urllib.parse import unquote, urlsplit
 from newsagg.normalize.text import clean_inline
 
 _BY = re.compile(r"^\s*(?:written\s+|posted\s+|words\s+|reporting\s+)?(?:by|von|par|por)\b[:\s]*", re.I)
-_SPLIT = re.compile(r"\s*(?:,|;|&|\||/|\band\b|\bund\b|\s[-–—]\s)\s*", re.I)
+# ". " splits only after a word of 3+ letters: "Finian Cunningham. Sputnik" but not "Sarah E. Needleman".
+_SPLIT = re.compile(r"\s*(?:,|;|&|\||/|\band\b|\bund\b|\s[-–—]\s|(?<=[a-z]{3})\.\s+)\s*", re.I)
+# Credentials after a name ("Jane Doe, MS, RDN", "John Roe PhD").
+_CREDENTIAL = re.compile(r"^(?:[A-Z]{2,4}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?|MBA|MSc|BSc)$")
 # A dash/pipe/comma part made only of these words is a job title or bio, not a name.
 _JOB_WORDS = {
     "editor", "editors", "senior", "chief", "deputy", "executive", "managing", "associate", "assistant",
@@ -38,7 +43,7 @@ _JOB_WORDS = {
     "analyst", "lead", "content", "social", "video", "audio", "award", "awards", "section", "chief's",
 }
 _STAFF = re.compile(r"\b(?:staff|newsroom|news\s+desk|web\s+desk|editorial\s+board|wire|wires|"
-                    r"press\s+association|agencies|team)\b", re.I)
+                    r"press\s+association|agencies|team|media|for\s+\S+\.(?:com|org|net|co\.uk))\b", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PROFILE_PATH = {"author", "authors", "people", "person", "profile", "profiles", "staff", "contributor",
                  "contributors", "by", "writer", "writers", "journalist", "journalists", "byline", "reporter"}
@@ -48,7 +53,7 @@ _ORG_TYPES = {"organization", "newsmediaorganization", "corporation", "organisat
 
 
 def _norm(s: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", s.lower().removeprefix("the "))
+    return re.sub(r"[\W_]+", "", s.casefold().removeprefix("the "))
 
 
 def name_from_url(url: str) -> str | None:
@@ -109,11 +114,19 @@ def _outlet_credit(name: str, outlets: set[str]) -> bool:
     return False
 
 
+_JOB_TAIL = {"writer", "editor", "reporter", "correspondent", "columnist", "critic", "contributor", "producer",
+             "photographer", "journalist", "staff", "desk", "team", "intern"}
+
+
 def _plausible(name: str) -> bool:
     words = name.split()
+    if words and words[-1].lower() in _JOB_TAIL:  # "AP Auto Writer", "Senior TV Critic"
+        return False
     if not 1 <= len(words) <= 5 or len(name) > 60:
         return False
     if not re.search(r"[^\W\d_]", name) or re.search(r"\d", name):
+        return False
+    if name == name.lower() and name != name.upper():  # "gto", "admin": handles, not names
         return False
     return not _is_job(name)
 
@@ -145,6 +158,8 @@ def clean_authors(value: Any, outlet_names: Iterable[str] = ()) -> list[str]:
         parts = _SPLIT.split(text)
         for i, part in enumerate(parts):
             name = part.strip(" .,:;-–—'\"()[]")
+            if i > 0 and _CREDENTIAL.match(name):
+                continue
             if _SLUG.match(name):  # "sophie-foster" (parsely-author on some sites)
                 name = " ".join(w.capitalize() for w in name.split("-"))
             name = _DATELINE.sub("", name)  # "Jane Doe in Valencia" (Guardian-style dateline)

@@ -8,7 +8,6 @@ trusted, and the last resort (cp1252 with replacement) never raises.
 from __future__ import annotations
 
 import codecs
-import gzip
 import re
 import zlib
 from pathlib import Path
@@ -37,8 +36,10 @@ def gunzip(data: bytes) -> bytes:
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         out = d.decompress(data, _MAX_GUNZIP)
-    except zlib.error:
-        return gzip.decompress(data)  # raises with a clearer message
+    except zlib.error as exc:
+        raise ValueError(f"not a readable gzip file ({exc})") from None
+    if not out:  # a header and nothing readable after it
+        raise ValueError("not a readable gzip file (no data)")
     return out
 
 

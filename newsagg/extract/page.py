@@ -27,7 +27,7 @@ from newsagg.extract.authors import clean_authors
 from newsagg.extract.decode import decode_html
 from newsagg.extract.jsonld import JsonLd, first_str, parse_jsonld, str_list
 from newsagg.extract.result import PageResult
-from newsagg.extract.status import NOT_ARTICLE, OK, classify, non_html
+from newsagg.extract.status import NOT_ARTICLE, classify, non_html
 from newsagg.normalize.dates import parse_date
 from newsagg.normalize.language import normalise_language_tag
 from newsagg.normalize.text import clean_inline, clean_title
@@ -85,6 +85,8 @@ class _Picker:
 
     def take(self, field: str, candidates: Iterable[tuple[Any, str | None]], convert: Callable[[Any], Any]) -> None:
         for raw, label in candidates:
+            if callable(raw):  # page-markup fallbacks are only searched when needed
+                raw = raw()
             if raw is None or raw == "" or raw == []:
                 continue
             value = convert(raw)
@@ -97,9 +99,13 @@ class _Picker:
 
 def extract_page(html: str | bytes, url: str | None = None, *, parser: str | None = None,
                  http_status: int = 200, content_type: str | None = None,
-                 default_tz: str = "UTC", now: datetime | None = None) -> PageResult:
+                 default_tz: str = "UTC", now: datetime | None = None, with_body: bool = True) -> PageResult:
     """Extract title, authors, dates, body and the rest from one page. Never raises on bad input
-    (an unknown parser name does raise: it is a configuration error)."""
+    (an unknown parser name does raise: it is a configuration error).
+
+    with_body=False skips body extraction (metadata only, e.g. to re-date a stored article);
+    the status then only reflects HTTP status and blocking markers.
+    """
     text, _enc = decode_html(html, content_type) if isinstance(html, bytes) else (html, "str")
     result = PageResult(url=url)
     site_parser = None
@@ -107,6 +113,10 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
         from crawler.parsers import get_parser
 
         site_parser = get_parser(parser)
+    if http_status >= 400:  # an error or challenge page: its "metadata" is the error page's
+        result.status = classify(text=text, body="", http_status=http_status, is_article=False,
+                                 accessible_for_free=None)
+        return result
     if non_html(text, content_type):
         result.status = NOT_ARTICLE
         return result
@@ -118,7 +128,7 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
     tz = _tz(default_tz)
     now = now or datetime.now(timezone.utc)
     ld = parse_jsonld(tree, url)
-    meta = parse_meta_safe(tree)
+    meta = metamod.parse_meta(tree)
     art = ld.article or {}
     parsed: dict[str, Any] = {}
     plabel = ""
@@ -145,7 +155,7 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
     pick.take("title", order("title", [(og_title, og_label),
                                        (first_str(art.get("headline")) or first_str(art.get("name")), "jsonld"),
                                        *[(meta.get(k), lab) for k, lab in metamod.TITLE_KEYS[1:]]],
-                             [(meta.title_tag, "title-tag"), (_h1(tree), "h1")]),
+                             [(meta.title_tag, "title-tag"), (lambda: _h1(tree), "h1")]),
               lambda v: _clean_title(v, outlets))
 
     # Dates: the first that parses and is plausible.
@@ -156,7 +166,7 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
                                                (first_str(art.get("dateCreated")), "jsonld:dateCreated"),
                                                *[(v, lab) for k, lab in metamod.PUBLISHED_KEYS
                                                  for v in meta.all(k)[:1]]],
-                                 [(_xp_first(tree, xp), "time-tag") for xp in _TIME_XPATHS]), date)
+                                 [(lambda xp=xp: _xp_first(tree, xp), "time-tag") for xp in _TIME_XPATHS]), date)
     pick.take("modified", order("modified", [(first_str(art.get("dateModified")), "jsonld"),
                                              *[(v, lab) for k, lab in metamod.MODIFIED_KEYS for v in meta.all(k)[:1]]]),
               date)
@@ -170,7 +180,7 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
         author_value = ld.resolve(art.get("creator"))
     pick.take("authors", order("authors", [(author_value, "jsonld"),
                                            *[(meta.all(k), lab) for k, lab in metamod.AUTHOR_KEYS]],
-                               [(_byline(tree, xp), "byline") for xp in _BYLINE_XPATHS]),
+                               [(lambda xp=xp: _byline(tree, xp), "byline") for xp in _BYLINE_XPATHS]),
               lambda v: clean_authors(v, outlets) or None)
 
     # Description, image, section, tags
@@ -197,6 +207,10 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
                            (meta.get("language"), "meta:language")],
               normalise_language_tag)
 
+    if not with_body:
+        result.status = classify(text=text, body="x " * 500, http_status=http_status, is_article=True,
+                                 accessible_for_free=None)
+        return result
     # Body: parser (when it overrides) > JSON-LD articleBody > parser > trafilatura.
     body, how = "", ""
     candidates = [(parsed.get("body"), plabel)] if "body" in overrides else []
@@ -208,7 +222,8 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
             body, how = bodymod.clean_body(text_value), label
             break
     if not body:
-        body, how = bodymod.generic_body(tree, url), "trafilatura"
+        body, how = bodymod.generic_body(tree, url)
+    body = bodymod.drop_leading_title(body, result.title)
     result.body = body
     if body:
         result.evidence["body"] = how
@@ -219,8 +234,8 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
 
     free = art.get("isAccessibleForFree") if art else None
     accessible = None if free is None else str(free).strip().lower() not in ("false", "0", "no")
-    is_article = bool(ld.article) or (meta.get("og:type") or "").lower() == "article" or bool(
-        meta.get("article:published_time"))
+    # Article evidence: an article JSON-LD node, og:type article, or a publication date.
+    is_article = bool(ld.article) or (meta.get("og:type") or "").lower() == "article" or result.published is not None
     result.status = classify(text=text, body=body, http_status=http_status, is_article=is_article,
                              accessible_for_free=accessible)
     return result
@@ -235,10 +250,6 @@ def _clean_title(value: str, outlets: list[str]) -> str | None:
     text = _BY_SUFFIX.sub("", clean_inline(value))
     text = _STAR_SEP.sub(" | ", text)
     return clean_title(text, outlets)[:1000] or None
-
-
-def parse_meta_safe(tree: etree._Element) -> metamod.Meta:
-    return metamod.parse_meta(tree)
 
 
 def _h1(tree: etree._Element) -> str | None:

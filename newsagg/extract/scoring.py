@@ -148,9 +148,6 @@ def any_meta(p: MetaPage) -> bool:
     return bool(p.title or p.authors or p.published)
 
 
-def as_dict(p: Any) -> dict[str, Any]:
-    return {k: (str(v) if isinstance(v, (Path, datetime)) else v) for k, v in vars(p).items()}
-
 
 # ------------------------------------------------------------------ runners
 
