@@ -171,20 +171,28 @@ class FeedStateRow(Base):
 
 
 class ShowRow(Base):
+    """A TV show of the catalogue. Same-title shows (remakes, country versions) are separate rows."""
+
     __tablename__ = "shows"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(300), index=True)
-    network: Mapped[str | None] = mapped_column(String(200))
+    network: Mapped[str | None] = mapped_column(String(200))  # several: "Fox / Netflix"
     country: Mapped[str | None] = mapped_column(String(64))
     premiered_on: Mapped[str | None] = mapped_column(String(10))  # ISO date; day may be unknown
     ended_on: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[str | None] = mapped_column(String(32))
     external_ids: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
     aliases: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # Added by 0003: episode count (a popularity hint), starter-catalogue membership, last change.
+    episodes: Mapped[int | None] = mapped_column(Integer)
+    notable: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ArticleShowRow(Base):
+    """One show an article is about (see newsagg.records.ShowLink)."""
+
     __tablename__ = "article_shows"
 
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
@@ -220,3 +228,13 @@ class CrawlRunRow(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     newest_item_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ArticleShowScanRow(Base):
+    """Which catalogue version an article was last linked against: relink finds the stale ones."""
+
+    __tablename__ = "article_show_scans"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    catalogue_version: Mapped[str] = mapped_column(String(64), index=True)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime())

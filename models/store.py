@@ -3,14 +3,21 @@
 A batch is matched against stored rows in two indexed queries; rows whose feed
 content hash is unchanged are not written at all, so a rerun of the same crawl
 inserts nothing and updates only what changed. Dialect-neutral (SQLite and
-PostgreSQL); a unique-key race with another writer is retried once.
+PostgreSQL). Concurrent writers (several crawl processes or machines on one
+database): inserts are `INSERT ... ON CONFLICT DO NOTHING` in canonical-URL order,
+and an article another writer committed meanwhile is matched again against that
+row (an update or unchanged, never a second row, never an error); rows are
+updated in id order so writers never deadlock on each other; a deadlock or
+unique-key error that still gets through is retried.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import random
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +25,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, tuple_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from models.schema import ArticleRevisionRow, ArticleRow, SourceRow
@@ -27,6 +34,7 @@ from newsagg.sources import Source
 
 # Fields a feed can change; their hash decides "unchanged" on a rerun.
 _HASHED = ("title", "summary", "body", "authors", "tags", "published_at", "updated_at", "image_url", "url")
+_ATTEMPTS = 4  # a batch that still races with other writers is retried (rarely needed: see the docstring)
 _QUERY_CHUNK = 400  # SQLite's bound-parameter limit is far above, PostgreSQL likes short IN lists
 
 
@@ -40,9 +48,12 @@ class StoreResult:
     # (source name, outcome) -> count, outcome in new/updated/unchanged/duplicate
     per_source: Counter[tuple[str, str]] = field(default_factory=Counter)
 
+    outcomes: list[str] = field(default_factory=list)  # per input article: new/updated/unchanged/duplicate
+
     def count(self, source: str, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
         self.per_source[(source, outcome)] += 1
+        self.outcomes.append(outcome)
 
 
 def content_hash(article: Article) -> str:
@@ -141,8 +152,31 @@ def _existing(session: Session, articles: Sequence[Article], source_ids: dict[st
     return by_url, by_guid
 
 
+class _ConcurrentWrite(Exception):
+    """Rows kept conflicting with concurrent writers: the whole batch is retried."""
+
+
+def _insert_ignoring_conflicts(session: Session) -> Any:
+    """INSERT that skips rows whose canonical URL or source/GUID another writer stored."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(ArticleRow).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(ArticleRow).on_conflict_do_nothing()
+    return insert(ArticleRow)  # elsewhere a race raises IntegrityError, and the batch is retried
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    """Unique-key race, deadlock or serialization failure: try the batch again."""
+    return isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", None) in ("40P01", "40001")
+
+
 def _store_once(session: Session, articles: Sequence[Article], source_ids: dict[str, int],
-                now: datetime) -> StoreResult:
+                now: datetime, depth: int = 0) -> StoreResult:
     result = StoreResult()
     by_url, by_guid = _existing(session, articles, source_ids)
     inserts: list[dict[str, Any]] = []
@@ -189,11 +223,34 @@ def _store_once(session: Session, articles: Sequence[Article], source_ids: dict[
             ids[i] = hit[0]
             result.count(a.source, "updated")
     if inserts:
-        new_ids = session.execute(insert(ArticleRow).returning(ArticleRow.id, sort_by_parameter_order=True),
-                                  inserts).scalars().all()
-        for pos, new_id in zip(insert_pos, new_ids):
-            ids[pos] = new_id
+        order = sorted(range(len(inserts)), key=lambda k: inserts[k]["canonical_url"])  # one lock order for all
+        stmt = _insert_ignoring_conflicts(session).returning(ArticleRow.id, ArticleRow.canonical_url)
+        got = {r.canonical_url: r.id for r in session.execute(stmt, [inserts[k] for k in order])}
+        lost = []
+        for pos in insert_pos:
+            new_id = got.get(articles[pos].canonical_url)
+            if new_id is None:  # another writer committed this URL or GUID meanwhile
+                lost.append(pos)
+            else:
+                ids[pos] = new_id
+        if lost:
+            if depth >= 2:
+                raise _ConcurrentWrite(f"{len(lost)} articles kept conflicting with other writers")
+            again = _store_once(session, [articles[p] for p in lost], source_ids, now, depth + 1)
+            for j, (pos, row_id) in enumerate(zip(lost, again.ids)):
+                ids[pos] = row_id
+                result.new -= 1
+                result.per_source[(articles[pos].source, "new")] -= 1
+                if len(result.outcomes) == len(articles) and len(again.outcomes) == len(lost):
+                    result.outcomes[pos] = again.outcomes[j]  # one outcome per input article, in order
+            for key, n in again.per_source.items():
+                result.per_source[key] += n
+            result.per_source = +result.per_source  # drop zero counts
+            result.new += again.new
+            result.updated += again.updated
+            result.unchanged += again.unchanged
     if updates:
+        updates.sort(key=lambda u: u["id"])  # one row-lock order for all writers: no deadlocks
         _record_revisions(session, updates, now)
         # Bulk UPDATE by primary key wants one shape per statement: group by key set.
         shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -226,13 +283,14 @@ class ArticleStore:
             return StoreResult()
         now = datetime.now(timezone.utc)
         with self._write_lock:
-            for attempt in (1, 2):
+            for attempt in range(1, _ATTEMPTS + 1):
                 try:
                     with Session(self.engine) as session, session.begin():
                         sids = self._sources.ensure(session, {a.source for a in articles}, self.registry)
                         return _store_once(session, articles, sids, now)
-                except IntegrityError:
+                except (DBAPIError, _ConcurrentWrite) as exc:
                     # Another writer stored one of these keys meanwhile: the retry sees its row.
-                    if attempt == 2:
+                    if attempt == _ATTEMPTS or (isinstance(exc, DBAPIError) and not _retryable(exc)):
                         raise
+                    time.sleep(random.uniform(0.01, 0.05) * attempt)
         raise AssertionError("unreachable")

@@ -1,6 +1,6 @@
-"""StorePipeline: batched upserts of Articles, written off the reactor thread.
+"""StorePipeline: batched ingest of Articles (store, link shows, dedupe), off the reactor thread.
 
-Items are buffered and written in one transaction per batch (NEWSAGG_STORE_BATCH)
+Items are buffered and handed to newsagg.ingest.Ingestor per batch (NEWSAGG_STORE_BATCH)
 or after NEWSAGG_STORE_MAX_WAIT seconds, in a worker thread so the reactor keeps
 fetching. What has been written is committed: a kill loses only the open batch,
 and the rerun stores it without duplicating anything.
@@ -18,7 +18,7 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
 from models.db import open_database
-from models.store import ArticleStore, StoreResult
+from newsagg.ingest import Ingestor, IngestResult
 from newsagg.records import Article
 
 logger = logging.getLogger(__name__)
@@ -34,16 +34,21 @@ class StorePipeline:
         self.registry = settings.getlist("NEWSAGG_SOURCES")
         self.buffer: list[Article] = []
         self.last_flush = time.monotonic()
-        self.store: ArticleStore | None = None
+        self.link_shows = settings.getbool("NEWSAGG_LINK_SHOWS", True)
+        self.dedupe = settings.getbool("NEWSAGG_DEDUPE", True)
+        self.ingestor: Ingestor | None = None
         self._lock = asyncio.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
         return cls(crawler)
 
+    def _open(self) -> Ingestor:
+        return Ingestor(open_database(self.db_url), self.registry, link_shows=self.link_shows, dedupe=self.dedupe)
+
     async def open_spider(self) -> None:
-        engine = await deferred_to_future(threads.deferToThread(open_database, self.db_url))
-        self.store = ArticleStore(engine, self.registry)
+        # Loads the show matcher and the dedupe window: seconds of work, kept off the reactor.
+        self.ingestor = await deferred_to_future(threads.deferToThread(self._open))
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
@@ -57,15 +62,17 @@ class StorePipeline:
         async with self._lock:
             batch, self.buffer = self.buffer, []
             self.last_flush = time.monotonic()
-            if not batch or self.store is None:
+            if not batch or self.ingestor is None:
                 return
-            result: StoreResult = await deferred_to_future(threads.deferToThread(self.store.store, batch))
+            result: IngestResult = await deferred_to_future(threads.deferToThread(self.ingestor.ingest, batch))
         self._count(batch, result)
 
-    def _count(self, batch: list[Article], result: StoreResult) -> None:
+    def _count(self, batch: list[Article], result: IngestResult) -> None:
         stats = self.crawler.stats
         assert stats is not None
-        for (source, outcome), n in result.per_source.items():
+        stats.inc_value("newsagg/stories_new", result.stories_new)
+        stats.inc_value("newsagg/syndicated_copies", result.duplicates)
+        for (source, outcome), n in result.store.per_source.items():
             stats.inc_value(f"newsagg/{source}/items_{outcome}", n)
         for article in batch:
             key = f"newsagg/{article.source}/newest_item_at"
@@ -75,5 +82,5 @@ class StorePipeline:
 
     async def close_spider(self) -> None:
         await self.flush()
-        if self.store is not None:
-            self.store.engine.dispose()
+        if self.ingestor is not None:
+            self.ingestor.engine.dispose()

@@ -151,3 +151,13 @@ def test_normalise_entry_fallbacks() -> None:
     assert "date_from_updated" in bad_date.flags and any(f.startswith("bad_date:") for f in bad_date.flags)
     with pytest.raises(EntryRejected):
         normalise_entry(_entry())
+
+
+def test_feed_boilerplate_is_stripped() -> None:
+    from newsagg.normalize.text import strip_feed_boilerplate
+
+    text = ("First paragraph.\n\nSecond paragraph with Related words inside.\n\nRelated\n\n"
+            "Other headline one\n\nOther headline two\n\nThe post Title appeared first on Deadline.")
+    assert strip_feed_boilerplate(text) == "First paragraph.\n\nSecond paragraph with Related words inside."
+    assert strip_feed_boilerplate("Related\n\nA story that starts with a heading.") == \
+        "Related\n\nA story that starts with a heading."

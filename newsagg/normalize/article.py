@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from newsagg.normalize.dates import parse_date
 from newsagg.normalize.language import choose_language
-from newsagg.normalize.text import clean_inline, clean_title, html_to_text
+from newsagg.normalize.text import clean_inline, clean_title, html_to_text, strip_feed_boilerplate
 from newsagg.normalize.urls import canonical_url
 from newsagg.records import Article, FeedEntry
 
@@ -76,8 +76,8 @@ def normalise_entry(entry: FeedEntry, *, source_title: str = "", timezone_name: 
     evidence: dict[str, str] = {}
     outlet_names = [n for n in (source_title, entry.source, entry.feed_title) if n]
 
-    summary = html_to_text(entry.summary)
-    body = html_to_text(entry.content) if entry.content else ""
+    summary = strip_feed_boilerplate(html_to_text(entry.summary))
+    body = strip_feed_boilerplate(html_to_text(entry.content)) if entry.content else ""
     if body and summary and body.startswith(summary[:200]) and len(summary) >= len(body):
         body = ""  # content that only repeats the teaser is not a body
 

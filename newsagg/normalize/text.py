@@ -119,3 +119,25 @@ def clean_title(title: str | None, outlet_names: Iterable[str] = (), is_html: bo
         else:
             break
     return text
+
+
+# WordPress feeds append "The post X appeared first on Outlet." and often a list of
+# related links; neither is the article.
+_WP_FOOTER = re.compile(r"^the post .{1,400} appeared first on .{1,120}\.?$", re.I)
+_RELATED_HEADING = re.compile(r"^(?:related(?: stories| articles| news| coverage)?|more from [\w .'&-]{1,40}|"
+                              r"read more|you may also like|recommended)\s*:?$", re.I)
+
+
+def strip_feed_boilerplate(text: str) -> str:
+    """Drop feed-appended footers and a trailing related-links block from paragraph text."""
+    if not text:
+        return text
+    paras = text.split("\n\n")
+    paras = [p for p in paras if not _WP_FOOTER.match(p)]
+    for i in range(len(paras) - 1, 0, -1):
+        # A heading in the second half of the text followed only by short link-like lines.
+        if _RELATED_HEADING.match(paras[i]) and i >= len(paras) // 2 and all(
+                len(p) < 160 for p in paras[i + 1:]):
+            paras = paras[:i]
+            break
+    return "\n\n".join(paras)

@@ -1,0 +1,138 @@
+"""`newsagg cluster`: dedupe and group JSON lines from stdin into stories, no database needed.
+
+Input, one object per line, in arrival order:
+  {"id", "title", "text", "published", "source", "url", "shows"}  (all but id and title optional)
+Output, one line per input line, same order:
+  {"id", "story", "duplicate_of"}  plus "new_story": true for a story's first article,
+  "merged": [keys] when this article joined stories (read earlier lines' keys in
+  "merged" as "story" from here on), and "flags" when there are any (e.g.
+  "date_from_fetch": no usable "published", the time of reading is used).
+A line that is not a JSON object with an "id" and a "title" gives
+  {"id": <id or null>, "line": <n>, "error": "<one line>"}
+and processing goes on (exit status 1 at the end if any line failed).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("cluster")
+    def cluster(
+        db: Annotated[Optional[str], typer.Option(
+            "--db", help="Load the stored recent window from this database first (SQLAlchemy URL or SQLite path)")]
+        = None,
+        window_days: Annotated[float, typer.Option("--window-days", help="Recent window for matching, in days")]
+        = 14.0,
+    ) -> None:
+        """Read JSON lines on stdin; write each item's story and duplicate_of as JSON lines."""
+        import json
+        from datetime import timedelta
+
+        from newsagg.dedupe.engine import Deduper
+
+        deduper = Deduper(window=timedelta(days=window_days))
+        if db:
+            _load_window(deduper, db)
+        failed = 0
+        out = sys.stdout
+        for n, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                item = _parse(line)
+            except ValueError as exc:
+                failed += 1
+                out.write(json.dumps({"id": _id_of(line), "line": n, "error": str(exc)}) + "\n")
+                continue
+            d = deduper.process_one(item)
+            rec: dict[str, Any] = {"id": d.key, "story": d.story_key, "duplicate_of": d.duplicate_of}
+            if d.is_new_story:
+                rec["new_story"] = True
+            if d.merged_stories:
+                rec["merged"] = d.merged_stories
+            if d.flags:
+                rec["flags"] = d.flags
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            out.flush()
+        if failed:
+            raise typer.Exit(1)
+
+
+def _parse(line: str) -> Any:
+    import json
+
+    from newsagg.dedupe.engine import DedupeItem
+
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+    if not isinstance(obj, dict):
+        raise ValueError("not a JSON object")
+    key, title = obj.get("id"), obj.get("title")
+    if key is None or not isinstance(key, (str, int)) or isinstance(key, bool):
+        raise ValueError('missing or invalid "id" (a string or integer)')
+    if not isinstance(title, str):
+        raise ValueError('missing "title" (a string)')
+    text = obj.get("text") or ""
+    if not isinstance(text, str):
+        raise ValueError('"text" must be a string')
+    shows = obj.get("shows") or []
+    if not isinstance(shows, list) or not all(isinstance(s, str) for s in shows):
+        raise ValueError('"shows" must be a list of strings')
+    return DedupeItem(key=key, title=title, text=text, published_at=_date(obj.get("published")),
+                      source=_str(obj.get("source")), url=_str(obj.get("url")), shows=shows)
+
+
+def _date(value: Any) -> Any:
+    """ISO 8601 or RFC 822; missing or unreadable gives None (the engine uses now, flagged)."""
+    from datetime import datetime, timezone
+    from email.utils import parsedate_to_datetime
+
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            dt = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _id_of(line: str) -> Any:
+    import json
+
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        return None
+    return obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), (str, int)) else None
+
+
+def _load_window(deduper: Any, db: str) -> None:
+    """Warm start from the store: the recent window's articles replayed into their stories."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy.orm import Session
+
+    from models.db import open_database
+    from models.stories import load_into
+
+    engine = open_database(db)
+    try:
+        with Session(engine) as session:
+            load_into(deduper, session, since=datetime.now(timezone.utc) - deduper.window)
+    finally:
+        engine.dispose()

@@ -1,0 +1,146 @@
+"""`newsagg digest` (the day's news by show, in md/html/json/rss/atom) and `newsagg export`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+DbOption = Annotated[Optional[str], typer.Option(
+    "--db", help="SQLAlchemy URL or SQLite path (env: NEWSAGG_DATABASE_URL); opened read-only")]
+_SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json",
+                   ".rss": "rss", ".xml": "rss", ".atom": "atom", ".csv": "csv", ".jsonl": "jsonl",
+                   ".ndjson": "jsonl"}
+
+
+def _pick_format(fmt: str | None, out: Path | None, allowed: tuple[str, ...], default: str) -> str:
+    from newsagg.errors import NewsaggError
+
+    if fmt is None:
+        guessed = _SUFFIX_FORMATS.get(out.suffix.lower()) if out is not None else None
+        return guessed if guessed in allowed else default
+    if fmt.lower() not in allowed:
+        raise NewsaggError(f"--format must be one of {', '.join(allowed)}, got {fmt!r}")
+    return fmt.lower()
+
+
+def digest(
+    date: Annotated[Optional[str], typer.Option("--date", help="Day as YYYY-MM-DD, local to --tz (default: today)")]
+    = None,
+    tz: Annotated[str, typer.Option("--tz", help="IANA time zone the day is taken in")] = "UTC",
+    show: Annotated[Optional[list[str]], typer.Option(
+        "--show", help="Only stories about this show, title or alias (repeatable); leaves out 'Other'")] = None,
+    fmt: Annotated[Optional[str], typer.Option(
+        "--format", help="md, html, json, rss or atom (default: from --out's suffix, else md)")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write here (atomically) instead of stdout")] = None,
+    since_last: Annotated[bool, typer.Option(
+        "--since-last", help="Leave out stories already in the previous digest (state: see --state)")] = False,
+    state: Annotated[Optional[Path], typer.Option(
+        "--state", help="--since-last state file (default: newsagg-digest-state.json beside --out)")] = None,
+    feed_url: Annotated[Optional[str], typer.Option(
+        "--feed-url", help="Where the RSS/Atom feed is published (its self link)")] = None,
+    db: DbOption = None,
+) -> None:
+    """The day's news grouped by show, each story once with every outlet that covered it."""
+    from newsagg.digest import state as digest_state
+    from newsagg.digest.build import build_digest
+    from newsagg.digest.dates import parse_day, parse_zone, today
+    from newsagg.digest.db import open_readonly
+    from newsagg.digest.render import FORMATS, render
+    from newsagg.digest.shows import resolve_shows
+    from newsagg.errors import NewsaggError
+
+    zone = parse_zone(tz)
+    day = parse_day(date) if date is not None else today(zone)
+    fmt = _pick_format(fmt, out, FORMATS, "md")
+    state_path = state or digest_state.default_path(out)
+    if since_last and state_path is None:
+        raise NewsaggError("--since-last needs --out or --state (where to remember the previous digest)")
+    if feed_url is not None:
+        from newsagg.digest.text import safe_url
+
+        if safe_url(feed_url) is None:
+            raise NewsaggError(f"--feed-url must be an http(s) URL, got {feed_url!r}")
+
+    engine = open_readonly(db)
+    try:
+        with engine.connect() as conn:
+            shows = resolve_shows(conn, show) if show else None
+            scope = "all" if not shows else "shows:" + ",".join(str(s.id) for s in sorted(shows, key=lambda s: s.id))
+            saved = digest_state.load(state_path) if since_last and state_path else None
+            prev = digest_state.previous(saved, scope, day) if saved is not None else None
+            result = build_digest(conn, day, zone, shows=shows, exclude_keys=prev[1] if prev else None,
+                                  previous_date=prev[0] if prev else None)
+    finally:
+        engine.dispose()
+
+    text = render(result, fmt, feed_url=feed_url)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        digest_state.write_atomic(out, text)
+    if saved is not None and state_path is not None:
+        seen = [s.key for s in result.stories] + result.excluded_keys
+        digest_state.record(saved, scope, day, result.tz, seen)
+        digest_state.save(state_path, saved)
+    if out is not None:
+        what = "empty digest (no news)" if result.empty else f"{len(result.stories)} stories"
+        typer.echo(f"wrote {out} ({fmt}, {what}"
+                   + (f", {result.excluded} already sent left out" if result.excluded else "") + ")", err=True)
+
+
+def export(
+    since: Annotated[str, typer.Option(
+        "--since", help="From this day or time: YYYY-MM-DD, ISO date-time, or 7d / 24h ago")],
+    until: Annotated[Optional[str], typer.Option("--until", help="Up to (not including) this day or time")] = None,
+    tz: Annotated[str, typer.Option("--tz", help="Zone for --since/--until without an offset")] = "UTC",
+    fmt: Annotated[Optional[str], typer.Option(
+        "--format", help="csv or jsonl (default: from --out's suffix, else jsonl)")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write here instead of stdout")] = None,
+    body: Annotated[bool, typer.Option("--body/--no-body", help="Include article bodies")] = True,
+    db: DbOption = None,
+) -> None:
+    """Bulk export of articles published since a date, in published order, streamed."""
+    import os
+    import tempfile
+
+    from newsagg.digest.dates import parse_instant, parse_zone
+    from newsagg.digest.db import open_readonly
+    from newsagg.digest.export import EXPORT_FORMATS, iter_articles, write_export
+    from newsagg.errors import NewsaggError
+
+    zone = parse_zone(tz)
+    start = parse_instant(since, zone, "--since")
+    end = parse_instant(until, zone, "--until") if until is not None else None
+    if end is not None and end <= start:
+        raise NewsaggError(f"--until ({until}) must be after --since ({since})")
+    fmt = _pick_format(fmt, out, EXPORT_FORMATS, "jsonl")
+
+    engine = open_readonly(db)
+    try:
+        with engine.connect() as conn:
+            rows = iter_articles(conn, start, end, body=body)
+            if out is None:
+                n = write_export(rows, fmt, sys.stdout)
+            else:
+                # Stream into a temp file beside --out, then rename: no half-written exports.
+                out.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+                try:
+                    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                        n = write_export(rows, fmt, fh)
+                    os.chmod(tmp, 0o644)
+                    os.replace(tmp, out)
+                except BaseException:
+                    Path(tmp).unlink(missing_ok=True)
+                    raise
+    finally:
+        engine.dispose()
+    typer.echo(f"exported {n} articles" + (f" to {out}" if out else ""), err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("digest")(digest)
+    app.command("export")(export)

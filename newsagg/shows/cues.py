@@ -1,0 +1,188 @@
+"""Context cues around a mention: the words that make "Girls" a show, or "The Avengers" a film.
+
+Right-context patterns are matched on a short slice of lower-cased, normalised text (see
+textnorm); word lists are scanned once per article (cue_positions) or by last words (left_phrase).
+"""
+
+from __future__ import annotations
+
+import re
+
+_TV_NOUNS = (r"(?:season|seasons|episode|episodes|finale|premiere|premieres|premiered|showrunner|showrunners|"
+             r"spinoff|spin-off|revival|reboot|pilot|recap|spoilers?|cast|casting|renewal|renewed|renews|"
+             r"cancel(?:s|led|ed|lation)?|axed|ratings|viewers|creator|co-creator|writers'? room|sitcom|"
+             r"miniseries|docuseries|limited series|drama series|comedy series|series|staffel|saison|temporada)")
+
+# Right after the title: "Girls season 6", "'Empire' star", "The Flash finale", "Sherlock's creator".
+RIGHT_ADJ = re.compile(
+    r"""^["',.:;!?)]*(?:'s)?\s*["']?\s*(?:-\s*)?(?:(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"""
+    r"""ninth|tenth|final|last|new|next|latest|upcoming|\d{1,2}(?:st|nd|rd|th))\s+)?(?:"""
+    + _TV_NOUNS +
+    r"""|star|stars|starring|actor|actress|boss|bosses|producers?|executive producer|ep|eps|writer|writers|"""
+    r"""is renewed|has been renewed|was renewed|airs|aired|airing|"""
+    r"""trailer|teaser|promo|preview|review|reviews|sneak peek|fans|fandom|universe|character|characters|"""
+    r"""alum|alumni|team)\b""")
+
+# Unmistakably television, right after a quoted title: rescues a classic from the era penalty.
+STRONG_RIGHT = re.compile(r"""["',.:;!?)]*(?:'s)?\s*["']?\s*(?:season|seasons|series finale|finale|episode|"""
+                          r"""episodes|reunion|revival|reboot|cast reunion|rerun|reruns|box set)\b""")
+
+# "Deadline reported", "Rosenberg said": the outlet or the person, not the show.
+REPORTING_VERB = re.compile(r"""^["']?\s*(?:reported|reports|said|says|told|tells|writes|wrote|added|adds|"""
+                            r"explained|explains|noted|notes|revealed|reveals|confirmed|confirms|announced|"
+                            r"tweeted|posted|shared|insisted|admitted|according)\b")
+# A person, not a show: "Ray Donovan, veteran stuntman, dies", "Luke Cage elected", "the Carter family".
+PERSON_RIGHT = re.compile(r"^(?:,\s*(?:who|veteran|former|longtime|\d{1,3})\b|\s+(?:dies|died|dead|obituary|"
+                          r"was born|married|marries|weds|arrested|sues|sued|elected|named|appointed|hired|"
+                          r"resigns|retires|steps down|family|clan|household|brothers|sisters|siblings|estate)\b)")
+
+# Words that may follow a title without making it part of a longer name ("Girls Season 6").
+FOLLOWERS = frozenset("""season seasons series staffel saison temporada episode episodes finale premiere
+premieres star stars showrunner showrunners creator creators cast boss ep eps spinoff revival reboot
+recap review reviews preview trailer teaser promo spoilers ratings renewed renewal returns return
+cancelled canceled gets got sets set is was has had will won takes tops leads wins ends to on at in
+the a an and or for with as by from of vs sneak first final finals exclusive live special christmas
+writer writers producer producers alum veteran actor actress fans universe team""".split())
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+                 "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+             "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+             "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+             "nineteenth": 19, "twentieth": 20}
+# German, Spanish, French ordinals in common inflections ("vierten Staffel", "segunda temporada").
+for _n, _words in enumerate([("erste", "ersten", "primera", "premier", "première"),
+                             ("zweite", "zweiten", "segunda", "deuxième", "seconde"),
+                             ("dritte", "dritten", "tercera", "troisième"), ("vierte", "vierten", "cuarta", "quatrième"),
+                             ("fünfte", "fünften", "quinta", "cinquième"), ("sechste", "sechsten", "sexta", "sixième"),
+                             ("siebte", "siebten", "séptima", "septième"), ("achte", "achten", "octava", "huitième")],
+                            start=1):
+    for _w in _words:
+        _ORDINALS.setdefault(_w, _n)
+
+# ---------------------------------------------------------------------------- fast paths
+# The linker checks these per mention; they are scanned once per article with one
+# Aho-Corasick pass (cue_positions) and looked up by word (left_phrase), not by regex.
+
+LEFT_PHRASES = frozenset("""series show drama comedy sitcom dramedy miniseries docuseries soap serial anthology
+spinoff spin-off reboot revival procedural thriller franchise renewed renews cancels cancelled canceled orders
+ordered binge binge-watch binge-watching watching rewatching tv television serie série séries""".split()) | {
+    "prequel series", "sequel series", "thriller series", "reality series", "competition series", "talk show",
+    "late-night show", "episode of", "season of", "seasons of", "finale of", "premiere of", "episodes of",
+    "cast of", "star of", "stars of", "creator of", "showrunner of", "fans of", "starred in", "stars in",
+    "starring in", "starred on", "stars on", "appeared in", "appeared on", "guest-starred on", "co-starring in",
+    "return of", "renewal of", "picked up", "staffel von", "temporada de", "cast in", "cast on", "role in",
+    "role on", "stint on", "stint in", "exit from", "departure from"} | {
+    f"{n}'s" for n in ("netflix", "hbo", "fx", "amc", "abc", "nbc", "cbs", "fox", "showtime", "starz", "hulu",
+                       "amazon", "the cw", "cw", "bbc", "itv", "pbs", "usa", "syfy", "a&e", "bravo", "lifetime",
+                       "freeform", "disney+", "peacock", "paramount+", "apple", "apple tv+", "max", "hbo max",
+                       "channel 4", "bbc one", "bbc two", "bbc three", "sky", "marvel", "dc", "tnt", "tbs",
+                       "cinemax", "epix", "britbox", "acorn", "e4", "itv2", "sky atlantic", "prime video")}
+ACCORDING_PHRASES = frozenset({"according to", "told", "via", "per", "report", "reports", "sources at",
+                               "reporter at"})
+PLACE_WORDS = frozenset("in at from near into across around outside inside through to".split())
+
+TV_WORDS = frozenset("""episode episodes finale premiere premieres premiered showrunner showrunners
+spinoff spin-off revival reboot pilot recap spoiler spoilers cast casts casting renewal renewed renews cancel cancels
+canceled cancelled cancellation axed ratings viewers creator co-creator sitcom miniseries docuseries series
+staffel saison temporada network streamer streaming cable broadcast netflix hbo showtime starz hulu amc abc
+nbc cbs fox fx cw bbc itv pbs syfy amazon disney+ peacock paramount+ sky tca emmy emmys upfront upfronts
+primetime timeslot airs aired airing binge rerun reruns syndication show shows drama comedy soap tv
+television""".split()) | {"writers room", "writers' room", "limited series", "drama series", "comedy series",
+                          "prime video", "apple tv", "channel 4", "golden globe", "golden globes", "time slot",
+                          "to air"}
+NEGATIVE_WORDS = frozenset("""film films movie movies theatrical theaters theatres cinema cinemas sequel
+trilogy blockbuster novel novels book books memoir textbook bestseller best-seller author album albums song
+songs track band singer rapper musical broadway oscar oscars videogame""".split()) | {
+    "box office", "opening weekend", "best picture", "academy award", "academy awards", "palme d'or",
+    "west end", "stage play", "video game", "comic book", "comic books"}
+
+_CUE_AUTOMATON = None
+
+
+def _cue_automaton():  # type: ignore[no-untyped-def]
+    global _CUE_AUTOMATON
+    if _CUE_AUTOMATON is None:
+        import ahocorasick
+
+        from newsagg.shows.matcher import boundary_text
+
+        auto = ahocorasick.Automaton()
+        for word in TV_WORDS:
+            auto.add_word(" " + boundary_text(word), (word, 1))
+        for word in NEGATIVE_WORDS:
+            auto.add_word(" " + boundary_text(word), (word, 2) if word not in TV_WORDS else (word, 3))
+        auto.make_automaton()
+        _CUE_AUTOMATON = auto
+    return _CUE_AUTOMATON
+
+
+def cue_positions(spaced: str, norm: str, headline_end: int, headline_case: bool) -> tuple[list[int], list[int]]:
+    """(tv, negative): sorted start offsets of whole-word cues in `spaced` (" " + boundary_text(low)).
+    A negative word counts in lower case only ("River Song" is a name), except in a title-case headline."""
+    tv: list[int] = []
+    neg: list[int] = []
+    n = len(spaced)
+    for end_idx, (word, kind) in _cue_automaton().iter(spaced):
+        if end_idx + 1 < n and spaced[end_idx + 1] != " ":
+            continue
+        start = end_idx - len(word)  # offset in norm/low (spaced has one leading space)
+        if kind & 1:
+            tv.append(start)
+        if kind & 2 and (norm[start].islower() or (headline_case and start < headline_end)):
+            neg.append(start)
+    return tv, neg
+
+
+def left_phrase(left: str, phrases: frozenset[str]) -> bool:
+    """Do the last one to three words of `left` (quotes and spaces trimmed) form one of `phrases`?"""
+    words = left.rstrip(" \"'").split()[-3:]
+    return any(" ".join(words[-k:]) in phrases for k in range(1, len(words) + 1))
+
+
+_SEASON_KEYS = ("season", "series", "staffel", "saison", "temporada", "stagione")
+_AFTER_KEY = re.compile(r"s?\s+(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\b")
+_BEFORE_KEY = re.compile(r"\b(" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+"
+                         r"(?:and\s+(?:final|last)\s+|(?:final|last|und\s+letzten?|y\s+última)\s+)?$")
+_SXX = re.compile(r"S(\d{1,2})(?:E\d{1,3})?\b")
+
+
+def season_mentions(low: str, norm: str) -> list[tuple[int, int, int]]:
+    """(start, end, number) of "Season 2", "second season", "series two", "Staffel 3", "S2E05"."""
+    out: list[tuple[int, int, int]] = []
+    for key in _SEASON_KEYS:
+        i = low.find(key)
+        while i >= 0:
+            j = i + len(key)
+            if i == 0 or not low[i - 1].isalnum():
+                m = _AFTER_KEY.match(low, j)
+                if m:
+                    n = _number(m.group(1))
+                    if n:
+                        out.append((i, m.end(), n))
+                b = _BEFORE_KEY.search(low, max(0, i - 40), i)
+                if b:
+                    n = _number(b.group(1))
+                    if n:
+                        out.append((b.start(), j, n))
+            i = low.find(key, j)
+    for m in _SXX.finditer(norm):
+        if m.start() == 0 or not norm[m.start() - 1].isalnum():
+            n = int(m.group(1))
+            if 1 <= n <= 60:
+                out.append((m.start(), m.end(), n))
+    out.sort()
+    return out
+
+
+def _number(raw: str) -> int | None:
+    if raw.isdigit():
+        n = int(raw)
+    elif raw in _NUMBER_WORDS:
+        n = _NUMBER_WORDS[raw]
+    elif raw in _ORDINALS:
+        n = _ORDINALS[raw]
+    else:
+        n = int(re.match(r"\d+", raw).group(0))  # type: ignore[union-attr]
+    return n if 1 <= n <= 60 else None
