@@ -80,7 +80,9 @@ class Ingestor:
             self._write_links(articles, ids)
             result.linked = sum(1 for a in articles if a.shows)
         if self.stories is not None:
-            fresh = [(a, i) for a, i, o in changed if o == "new"]
+            # Oldest first: who had a story first should not depend on arrival order.
+            fresh = sorted(((a, i) for a, i, o in changed if o == "new"),
+                           key=lambda p: (p[0].published_at, p[0].canonical_url))
             decisions = self.stories.process([a for a, _ in fresh], [i for _, i in fresh])
             result.stories_new = sum(1 for d in decisions if d.is_new_story)
             result.duplicates = sum(1 for d in decisions if d.duplicate_of is not None)

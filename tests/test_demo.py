@@ -78,3 +78,37 @@ def test_demo_jessica_jones_story_is_told_by_three_outlets(demo_db: tuple[Path, 
     rows = _q(db, "SELECT DISTINCT s.name FROM articles a JOIN sources s ON s.id = a.source_id "
                   "WHERE a.title LIKE '%Jessica Jones%'")
     assert {"variety", "deadline", "digitalspy"} <= {r[0] for r in rows}
+
+
+def test_demo_groups_the_seed_story_and_marks_the_syndicated_copy(demo_db: tuple[Path, str, str]) -> None:
+    db, _, _ = demo_db
+    multi = _q(db, "SELECT headline, first_source, source_count, outlets FROM v_stories WHERE source_count >= 3")
+    assert len(multi) == 1
+    headline, first, count, outlets = multi[0]
+    assert "Jessica Jones" in headline and first == "variety" and count == 3
+    assert set(outlets.split(",")) == {"variety", "deadline", "digitalspy"}
+    # The separate Jessica Jones news (Raelle Tucker; writing not started) are stories of their own.
+    jj_stories = _q(db, "SELECT DISTINCT story_id FROM articles WHERE title LIKE '%Jessica Jones%'")
+    assert len(jj_stories) == 3
+    copies = _q(db, "SELECT c.title, o.title, c.story_id = o.story_id FROM articles c "
+                    "JOIN articles o ON o.id = c.duplicate_of_id")
+    assert len(copies) == 1 and "Fuller House" in copies[0][0] and copies[0][2] == 1
+    assert _q(db, "SELECT s.name FROM articles a JOIN sources s ON s.id = a.source_id "
+                  "WHERE a.duplicate_of_id IS NOT NULL") == [("tvline",)]
+
+
+def test_demo_links_shows_and_answers_analyst_commands(demo_db: tuple[Path, str, str]) -> None:
+    import json
+
+    db, _, _ = demo_db
+    jj = _q(db, "SELECT count(*) FROM v_articles WHERE primary_show = 'Jessica Jones'")
+    assert jj == [(5,)]  # the three renewal reports, the Raelle Tucker news, the TCA hints
+    timeline = run_cli("show", "Jessica Jones", "--db", str(db), "--format", "json")
+    assert timeline.returncode == 0, timeline.stderr
+    out = json.loads(timeline.stdout)
+    assert len(out["stories"]) >= 3 and any(len(s["outlets"]) == 3 for s in out["stories"])
+    stories = run_cli("stories", "--date", "2016-01-17", "--show", "Jessica Jones", "--db", str(db), "-f", "json")
+    assert json.loads(stories.stdout)[0]["outlets"] == ["variety", "deadline", "digitalspy"]
+    for fmt in ("md", "html", "json", "rss", "atom"):
+        digest = run_cli("digest", "--date", "2016-01-18", "--format", fmt, "--db", str(db))
+        assert digest.returncode == 0 and digest.stdout.strip(), (fmt, digest.stderr)

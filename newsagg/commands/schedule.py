@@ -34,6 +34,9 @@ def run_due(
     every: Annotated[float, typer.Option(help="With --loop: seconds between checks")] = 60.0,
     log_level: Annotated[str, typer.Option(help="Log level")] = "WARNING",
     log_file: Annotated[Optional[Path], typer.Option(help="Log to this file (rotated)")] = None,
+    dispatch: Annotated[bool, typer.Option("--dispatch", help="Enqueue one task per due source for `newsagg "
+                                                              "worker`s instead of crawling here (PostgreSQL, "
+                                                              "broker NEWSAGG_BROKER_URL)")] = False,
 ) -> None:
     """Crawl the sources that are due (interval passed, backoff respected) in one crawl process.
 
@@ -50,6 +53,11 @@ def run_due(
     from newsagg.sources import load_sources, select_sources
 
     chosen = select_sources(load_sources(sources), source)
+    if dispatch:
+        from newsagg.distributed.dispatch import dispatch_due
+
+        dispatch_due(chosen, db, sources_file=sources)
+        return
     engine = open_database(db)
     try:
         with run_lock(engine):

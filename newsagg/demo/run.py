@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.db import database_url, open_database
-from models.schema import ArticleRow, SourceRow
+from models.schema import ArticleRow, ArticleShowRow, SourceRow, StoryRow
 from newsagg.crawl import configure_logging, run_crawl
 from newsagg.demo.server import FixtureServer
 from newsagg.demo.site import build_site, demo_sources_toml
@@ -18,15 +18,21 @@ from newsagg.errors import NewsaggError
 from newsagg.sources import parse_registry
 
 # Settings for a crawl of a local fixture server: no politeness delays needed.
-DEMO_OVERRIDES = {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
+# One ingest batch at the end: stories then come out the same on every run and database.
+DEMO_OVERRIDES = {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+                  "NEWSAGG_STORE_MAX_WAIT": 3600}
 
 EXAMPLE_QUERIES = [
     ("Articles per outlet",
-     "SELECT s.name, count(*) FROM articles a JOIN sources s ON s.id = a.source_id GROUP BY s.name"),
-    ("Latest ten headlines",
-     "SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 10"),
-    ("Everything that mentions Jessica Jones",
-     "SELECT published_at, title FROM articles WHERE title LIKE '%Jessica Jones%' ORDER BY published_at"),
+     "SELECT source, count(*) FROM v_articles GROUP BY source"),
+    ("Stories covered by more than one outlet, and who had them first",
+     "SELECT headline, first_source, outlets FROM v_stories WHERE source_count > 1"),
+]
+EXAMPLE_COMMANDS = [
+    ("The Jessica Jones timeline", 'show "Jessica Jones"'),
+    ("Stories of 17 January 2016", "stories --date 2016-01-17"),
+    ("Full-text search", 'articles --search "krysten ritter"'),
+    ("The digest of the demo's main day, as HTML", "digest --date 2016-01-18 --format html --out digest.html"),
 ]
 
 
@@ -58,6 +64,10 @@ def run_demo(db: str, log_level: str = "ERROR", console: Console | None = None,
         per_source = dict(session.execute(
             select(SourceRow.name, func.count(ArticleRow.id)).join(ArticleRow, ArticleRow.source_id == SourceRow.id)
             .group_by(SourceRow.name)).all())
+        stories, multi = session.execute(select(func.count(StoryRow.id),
+                                                func.count(StoryRow.id).filter(StoryRow.source_count > 1))).one()
+        copies = session.scalar(select(func.count(ArticleRow.id)).where(ArticleRow.duplicate_of_id.is_not(None)))
+        linked = session.scalar(select(func.count(func.distinct(ArticleShowRow.article_id))))
     engine.dispose()
 
     table = Table("source", "feed items", "new", "updated", "duplicate", "errors", "articles stored",
@@ -69,12 +79,17 @@ def run_demo(db: str, log_level: str = "ERROR", console: Console | None = None,
     table.add_row("total", str(t["items_seen"]), str(t["new"]), str(t["updated"]), str(t["duplicate"]),
                   str(t["errors"]), str(sum(per_source.values())), style="bold")
     console.print(table)
+    console.print(f"Stories: {stories} ({multi} covered by several outlets); syndicated copies: {copies}; "
+                  f"articles linked to shows: {linked}")
     where = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
     console.print(f"Database: [bold]{Path(where).resolve() if url.startswith('sqlite') else where}[/bold]")
-    console.print("Try these queries (sqlite3 or any SQL tool):")
+    console.print("Try these (or any SQL tool on the database):")
     for label, sql in EXAMPLE_QUERIES:
         console.print(f"  [dim]# {label}[/dim]")
-        console.print(f"  sqlite3 {where} \"{sql}\"", highlight=False, soft_wrap=True)
+        console.print(f"  newsagg sql --db {where} \"{sql}\"", highlight=False, soft_wrap=True)
+    for label, cmd in EXAMPLE_COMMANDS:
+        console.print(f"  [dim]# {label}[/dim]")
+        console.print(f"  newsagg {cmd} --db {where}", highlight=False, soft_wrap=True)
     for s in report.sources:
         if s.last_error:
             console.print(f"[yellow]note[/yellow]: {s.name}: {s.last_error}", highlight=False)

@@ -1,0 +1,57 @@
+"""`newsagg worker`: a Celery worker that crawls the sources `run-due --dispatch` enqueues."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Optional
+
+import typer
+
+
+def worker(
+    concurrency: Annotated[Optional[int], typer.Option(
+        "--concurrency", "-c", help="Crawls at once on this machine (one subprocess each) [default: CPU count]")]
+    = None,
+    queues: Annotated[Optional[str], typer.Option(
+        "--queues", "-Q", help="Comma-separated queues to consume [env: NEWSAGG_QUEUE; default newsagg]")] = None,
+    broker: Annotated[Optional[str], typer.Option(
+        "--broker", help="Broker URL [env: NEWSAGG_BROKER_URL; default redis://127.0.0.1:6379/0]")] = None,
+    loglevel: Annotated[str, typer.Option("--loglevel", "-l", help="Log level")] = "INFO",
+    hostname: Annotated[Optional[str], typer.Option(
+        "--hostname", "-n", help="Node name, unique per worker (default newsagg@<host>-<pid>)")] = None,
+    logfile: Annotated[Optional[str], typer.Option("--logfile", help="Log to this file")] = None,
+    set_: Annotated[Optional[list[str]], typer.Option(
+        "--set", "-s", help="Scrapy setting for every crawl this worker runs, e.g. -s DOWNLOAD_TIMEOUT=10 "
+                            "(repeatable)")] = None,
+) -> None:
+    """Run a Celery worker: takes one crawl task per due source, runs it in a subprocess under a
+    per-source PostgreSQL advisory lock. Stop it with SIGTERM (finishes the running crawls)."""
+    if set_:
+        import json
+
+        from newsagg.cli import _settings_overrides
+
+        _settings_overrides(set_)  # validate here, not in every crawl
+        os.environ["NEWSAGG_WORKER_CRAWL_SETTINGS"] = json.dumps(set_)
+    if broker:
+        os.environ["NEWSAGG_BROKER_URL"] = broker  # the app reads it at import; crawl subprocesses inherit it
+    if queues:
+        os.environ["NEWSAGG_QUEUE"] = queues.split(",")[0]
+    from newsagg.distributed.app import app, default_queue
+
+    if broker:
+        app.conf.broker_url = broker
+    import socket
+
+    argv = ["worker", "--loglevel", loglevel.upper(), "--queues", queues or default_queue(),
+            "--hostname", hostname or f"newsagg@{socket.gethostname()}-{os.getpid()}",
+            "--without-gossip", "--without-mingle", "--pool", "prefork"]
+    if concurrency:
+        argv += ["--concurrency", str(concurrency)]
+    if logfile:
+        argv += ["--logfile", logfile]
+    app.worker_main(argv)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("worker")(worker)

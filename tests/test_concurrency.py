@@ -1,0 +1,161 @@
+"""Several writers storing the same articles at the same moment on PostgreSQL (as workers
+on different machines do when two outlets syndicate one story, or a task is delivered
+twice) end with one row per article and one 'new' in total per article.
+
+Stories: two ingestors (each with its own in-memory story clusterer, as two workers have)
+storing articles of one story at the same moment end with one story: the decide-and-store
+step holds an advisory lock and first replays what the other stored.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.db import open_database
+from models.schema import ArticleRow, SourceRow
+from models.store import ArticleStore, StoreResult
+from newsagg.records import Article
+
+T0 = datetime(2016, 1, 17, 21, 5, tzinfo=timezone.utc)
+
+
+def _article(n: int, source: str = "variety") -> Article:
+    return Article(source=source, canonical_url=f"https://variety.com/a{n}/", url=f"https://variety.com/a{n}/",
+                   title=f"Title {n}", published_at=T0, guid=f"https://variety.com/?p={n}", summary="s")
+
+
+def _race(url: str, batches: list[list[Article]]) -> list[StoreResult | BaseException]:
+    """Each batch in its own thread with its own engine, released at the same instant."""
+    stores = [ArticleStore(open_database(url)) for _ in batches]
+    for store in stores:  # connections open and source rows known: the race is on the articles
+        store.source_ids({a.source for b in batches for a in b})
+    barrier = threading.Barrier(len(batches))
+    results: list[StoreResult | BaseException] = [RuntimeError("not run")] * len(batches)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = stores[i].store(batches[i])
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(batches))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    for store in stores:
+        store.engine.dispose()
+    return results
+
+
+def _counts(url: str) -> tuple[int, int]:
+    engine = open_database(url)
+    with Session(engine) as s:
+        n = s.execute(select(func.count(ArticleRow.id), func.count(func.distinct(ArticleRow.canonical_url)))).one()
+    engine.dispose()
+    return n[0], n[1]
+
+
+def test_two_writers_store_the_same_batch_at_once(postgres_url: str) -> None:
+    batch = [_article(i) for i in range(200)]
+    for _ in range(3):  # a few rounds: the race is timing-dependent
+        results = _race(postgres_url, [list(batch), list(batch)])
+        assert all(isinstance(r, StoreResult) for r in results), results
+        ok = [r for r in results if isinstance(r, StoreResult)]
+        assert sum(r.new for r in ok) in (0, 200)
+        assert [r.ids for r in ok][0] == [r.ids for r in ok][1]  # both point at the same rows
+    assert _counts(postgres_url) == (200, 200)
+
+
+def test_many_writers_with_overlapping_batches(postgres_url: str) -> None:
+    """Six writers, each a shuffled, overlapping half of 300 articles: no error, one row each,
+    and exactly one writer counts each article as new."""
+    rng = random.Random(7)
+    pool = [_article(i) for i in range(300)]
+    batches = [rng.sample(pool, 150) for _ in range(6)]
+    results = _race(postgres_url, batches)
+    assert all(isinstance(r, StoreResult) for r in results), results
+    ok = [r for r in results if isinstance(r, StoreResult)]
+    stored = {a.canonical_url for b in batches for a in b}
+    assert sum(r.new for r in ok) == len(stored)
+    assert sum(r.new + r.unchanged + r.updated for r in ok) == sum(len(b) for b in batches)
+    if all(hasattr(r, "outcomes") for r in ok):  # per-article outcomes agree with the totals
+        assert sum(r.outcomes.count("new") for r in ok) == len(stored)
+    assert _counts(postgres_url) == (len(stored), len(stored))
+
+
+def test_two_workers_create_the_same_source_at_once(postgres_url: str) -> None:
+    results = _race_sources(postgres_url, ["fresh"] * 4)
+    assert len(set(results)) == 1, results
+    engine = open_database(postgres_url)
+    with Session(engine) as s:
+        assert s.execute(select(func.count(SourceRow.id)).where(SourceRow.name == "fresh")).scalar_one() == 1
+    engine.dispose()
+
+
+def _race_sources(url: str, names: list[str]) -> list[int]:
+    stores = [ArticleStore(open_database(url)) for _ in names]
+    barrier = threading.Barrier(len(names))
+    out: list[int] = [0] * len(names)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        out[i] = stores[i].store([_article(1000 + i, source=names[i])]).ids[0] and \
+            stores[i].source_ids([names[i]])[names[i]]
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(names))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    for store in stores:
+        store.engine.dispose()
+    return out
+
+
+def _story_article(source: str, n: int, minute: int) -> Article:
+    body = ("Netflix has renewed Marvel's Jessica Jones for a second season of 13 episodes, the streaming "
+            "service said on Sunday at the Television Critics Association winter press tour in Pasadena. "
+            "Krysten Ritter returns as the private investigator and showrunner Melissa Rosenberg is back. ")
+    return Article(source=source, canonical_url=f"https://{source}.com/jj-{n}/", url=f"https://{source}.com/jj-{n}/",
+                   title=f"Netflix renews Jessica Jones for season 2 ({source})",
+                   published_at=T0.replace(minute=minute), guid=f"{source}-{n}", summary="",
+                   body=body + f"Report {n} by {source} with its own closing line about Daredevil and Luke Cage.")
+
+
+def test_two_ingestors_storing_one_story_at_once_make_one_story(postgres_url: str) -> None:
+    from models.schema import StoryRow
+    from newsagg.ingest import Ingestor
+
+    ingestors = [Ingestor(open_database(postgres_url), link_shows=False) for _ in range(2)]
+    batches = [[_story_article("variety", 1, 5)], [_story_article("deadline", 2, 30)]]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            ingestors[i].ingest(batches[i])
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors
+    engine = open_database(postgres_url)
+    with Session(engine) as s:
+        stories = s.execute(select(StoryRow.article_count, StoryRow.source_count)).all()
+        story_ids = set(s.scalars(select(ArticleRow.story_id)))
+    engine.dispose()
+    for ing in ingestors:
+        ing.engine.dispose()
+    assert [tuple(r) for r in stories] == [(2, 2)] and len(story_ids) == 1
