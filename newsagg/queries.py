@@ -108,7 +108,9 @@ def find_articles(engine: Engine, f: ArticleFilter) -> list[dict[str, Any]]:
         params["story"] = f.story
         where.append("a.story_id = :story")
     if not f.include_duplicates:
-        where.append("a.duplicate_of_id IS NULL")
+        # Not "IS NULL": SQLite would walk the duplicate_of_id index (nearly every row) instead of
+        # the published_at order.
+        where.append("coalesce(a.duplicate_of_id, 0) = 0")
     if f.search:
         if engine.dialect.name == "postgresql":
             params["q"] = f.search
@@ -116,9 +118,13 @@ def find_articles(engine: Engine, f: ArticleFilter) -> list[dict[str, Any]]:
             order = "ts_rank(a.search, websearch_to_tsquery('english', :q)) DESC, a.published_at DESC"
         else:
             params["q"] = fts_query(f.search)
-            joins.append("JOIN articles_fts fts ON fts.rowid = a.id")
-            where.append("articles_fts MATCH :q")
-            order = "bm25(articles_fts, 10.0, 3.0, 1.0), a.published_at DESC"
+            # Rank inside FTS5 first; with no other filter only the best few rows are joined.
+            only_search = not (f.source or f.show or f.since or f.until or f.story is not None)
+            inner_limit = "LIMIT :inner" if only_search else ""
+            params["inner"] = f.limit * 4 + 20
+            joins.append("JOIN (SELECT rowid AS rid, bm25(articles_fts, 10.0, 3.0, 1.0) AS score FROM articles_fts "
+                         f"WHERE articles_fts MATCH :q ORDER BY score {inner_limit}) fts ON fts.rid = a.id")
+            order = "fts.score, a.published_at DESC"
     agg = ("string_agg(sh.title, ', ' ORDER BY x.confidence DESC)" if engine.dialect.name == "postgresql"
            else "group_concat(sh.title, ', ')")
     sql = (f"SELECT a.id, a.published_at, s.name AS source, a.title, a.url, a.story_id, a.duplicate_of_id, "
