@@ -13,6 +13,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
+
+from newsagg.dedupe.fingerprint import COMBINING
 
 # Function words and headline filler that say nothing about which news it is.
 STOPWORDS = frozenset("""
@@ -34,9 +37,10 @@ _SENTENCE_END = re.compile(r"[.!?:;\"“”‘’()\[\]—–|-]\s*$")
 
 def _fold(word: str) -> str:
     # lower-case, strip accents and inner dots ("U.S." -> "us", "Mt." stays "mt")
-    word = unicodedata.normalize("NFKD", word.lower())
-    word = "".join(ch for ch in word if not unicodedata.combining(ch))
-    return word.replace(".", "").replace("’", "'")
+    word = word.lower()
+    if not word.isascii():
+        word = COMBINING.sub("", unicodedata.normalize("NFKD", word)).replace("’", "'")
+    return word.replace(".", "")
 
 
 def stem(word: str) -> str:
@@ -65,10 +69,17 @@ def tokens(text: str) -> list[str]:
         if len(word) > 2 and _CJK.search(word):
             out.extend(word[i:i + 2] for i in range(len(word) - 1))
             continue
-        tok = stem(_fold(word))
-        if len(tok) > 1 and tok not in STOPWORDS and not tok.isdigit():
+        tok = _token(word)
+        if tok:
             out.append(tok)
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _token(word: str) -> str:
+    """A word's content token, or "" for stopwords, digits and 1-letter words (cached: words repeat)."""
+    tok = stem(_fold(word))
+    return tok if len(tok) > 1 and tok not in STOPWORDS and not tok.isdigit() else ""
 
 
 def names(text: str, title_case: bool = False) -> set[str]:
