@@ -29,7 +29,8 @@ CASES = [
     ("articles --show (popular show)", ["articles", "--show", "{show}", "-f", "csv"]),
     ("articles --source --since 7d of the data", ["articles", "--source", "{source}", "--since", "2016-01-13",
                                                   "-f", "csv"]),
-    ("articles --search (ranked full text)", ["articles", "--search", "season premiere", "-f", "csv"]),
+    ("articles --search, words in 77% of articles", ["articles", "--search", "season premiere", "-f", "csv"]),
+    ("articles --search, a show's name", ["articles", "--search", "{show}", "-f", "csv"]),
     ("articles --story", ["articles", "--story", "{story}", "-f", "csv"]),
     ("stories --date", ["stories", "--date", "2016-01-18", "-f", "csv"]),
     ("sql: top shows of a week (view)", ["sql", "SELECT show_title, sum(articles) AS n FROM v_show_daily_counts "
