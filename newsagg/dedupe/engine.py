@@ -216,6 +216,7 @@ def from_article(article: "Article") -> DedupeItem:
         published_at=None if "date_from_fetch" in flags else article.published_at,
         source=article.source,
         url=article.url,
-        shows=[s.title for s in article.shows],
+        # Primary shows only: an article mentioning a show in passing is not about it.
+        shows=[s.title for s in article.shows if s.primary],
         fetched_at=article.fetched_at or article.published_at,
     )

@@ -26,6 +26,9 @@ from datetime import datetime, timedelta
 
 from newsagg.dedupe.terms import DocFreq, is_title_case, names, tokens
 
+# Score factor when the item and the story are mainly about different shows (primary links):
+# a BBC One ratings story about one drama is not the ratings story of another.
+DIFFERENT_SHOWS = 0.5
 LEAD_WORDS = 60
 LEAD_WEIGHT = 0.5
 BODY_WORDS = 400          # the rest of the text up to here counts a little: roundups cite many outlets
@@ -177,7 +180,7 @@ class StoryClusterer:
         dot = sum(w * self._story_weight(s, t) for t, w in vec.items() if t in s.terms)
         score = dot / (vnorm * self._story_norm(s)) * self._decay(s, when)
         if f.shows and s.shows and not (f.shows & s.shows):
-            score *= 0.8  # about different shows: weaker evidence of one piece of news
+            score *= DIFFERENT_SHOWS  # mainly about different shows: rarely one piece of news
         return score
 
     def _candidates(self, vec: dict[str, float]) -> list[str]:
