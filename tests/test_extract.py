@@ -361,3 +361,26 @@ def test_page_failed_flags_reason() -> None:
     a = page_failed(_article(), "404")
     assert a.flags == ["page_failed:404"] and a.page_status == "failed" and a.page_error == "404"
     assert a.title == "Feed title"
+
+
+def test_amp_and_mobile_variants_take_the_page_canonical_but_syndicated_copies_do_not() -> None:
+    from datetime import datetime, timezone
+
+    from newsagg.extract import extract_page, merge_page
+    from newsagg.records import Article
+
+    def article(url: str) -> Article:
+        return Article(source="variety", canonical_url=url, url=url, title="T",
+                       published_at=datetime(2016, 1, 17, tzinfo=timezone.utc))
+
+    page = ('<html><head><link rel="canonical" href="https://variety.com/2016/tv/news/jj-1201681234/">'
+            '<title>T</title></head><body><article><p>' + "Body text. " * 80 + "</p></article></body></html>")
+    amp = merge_page(article("https://variety.com/2016/tv/news/jj-1201681234/amp/"),
+                     extract_page(page, "https://variety.com/2016/tv/news/jj-1201681234/amp/"))
+    assert amp.canonical_url == "https://variety.com/2016/tv/news/jj-1201681234/"
+    assert amp.evidence["canonical_url"] == "page:rel=canonical"
+    mobile = merge_page(article("https://m.variety.com/jj"), extract_page(page, "https://m.variety.com/jj"))
+    assert mobile.canonical_url == "https://variety.com/2016/tv/news/jj-1201681234/"
+    copy_url = "https://tvline.com/2016/01/18/jj-copy/"
+    copy = merge_page(article(copy_url), extract_page(page, copy_url))
+    assert copy.canonical_url == copy_url and "page_canonical_differs" in copy.flags

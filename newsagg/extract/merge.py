@@ -89,8 +89,39 @@ def merge_page(article: Article, page: PageResult) -> Article:
         seen = {t.lower() for t in a.emphasized}
         a.emphasized += [t for t in page.emphasized if t.lower() not in seen and not seen.add(t.lower())]  # type: ignore[func-returns-value]
     if page.canonical_url and page.canonical_url != a.canonical_url and not a.canonical_url.startswith("urn:"):
-        a.flags = _flag(a.flags, "page_canonical_differs")
+        canonical = _same_site_canonical(a.canonical_url, page.canonical_url)
+        if canonical:
+            # An AMP or mobile variant names its article: that URL is the identity.
+            a.canonical_url = canonical
+            a.evidence["canonical_url"] = "page:rel=canonical"
+        else:
+            a.flags = _flag(a.flags, "page_canonical_differs")
     return a
+
+
+_VARIANT_PREFIXES = ("www.", "m.", "amp.", "mobile.")
+
+
+def _site(host: str) -> str:
+    for prefix in _VARIANT_PREFIXES:
+        if host.startswith(prefix):
+            return host[len(prefix):]
+    return host
+
+
+def _same_site_canonical(url: str, page_canonical: str) -> str | None:
+    """The page's rel=canonical, normalised, when it is on the same site as url.
+
+    Same site only: a syndicated copy's canonical points at the original outlet, and
+    that copy must stay an article of its own (marked duplicate_of by dedupe).
+    """
+    from newsagg.normalize.urls import canonical_url, url_host
+
+    try:
+        canonical = canonical_url(page_canonical, base=url)
+    except ValueError:
+        return None
+    return canonical if _site(url_host(canonical)) == _site(url_host(url)) else None
 
 
 def page_failed(article: Article, reason: str) -> Article:
