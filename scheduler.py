@@ -8,14 +8,12 @@ The same commands as `newsagg schedule ...`; see the README for crontab and syst
 
 from __future__ import annotations
 
-import sys
-
 
 def main() -> None:
     from newsagg.cli import main as cli_main
+    from newsagg.commands.schedule import schedule_app
 
-    sys.argv = [sys.argv[0], "schedule", *sys.argv[1:]]
-    cli_main()
+    cli_main(schedule_app, prog_name="scheduler.py")
 
 
 if __name__ == "__main__":

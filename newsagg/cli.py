@@ -144,12 +144,12 @@ def _strict_warnings() -> None:
         warnings.simplefilter("error", ScrapyDeprecationWarning)
 
 
-def main() -> None:
-    """Entry point: run the app; user errors become one line on stderr."""
+def main(target: typer.Typer | None = None, prog_name: str | None = None) -> None:
+    """Entry point: run the app (or a sub-app); user errors become one line on stderr."""
     _strict_warnings()
     try:
         # Without standalone mode click returns the code of typer.Exit instead of exiting.
-        rc = app(standalone_mode=False)
+        rc = (target or app)(standalone_mode=False, prog_name=prog_name)
         sys.exit(rc if isinstance(rc, int) else 0)
     except NewsaggError as exc:
         typer.echo(f"newsagg: error: {exc}", err=True)
