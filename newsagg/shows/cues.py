@@ -23,6 +23,28 @@ RIGHT_ADJ = re.compile(
     r"""trailer|teaser|promo|preview|review|reviews|sneak peek|fans|fandom|universe|character|characters|"""
     r"""alum|alumni|team)\b""")
 
+# The first word RIGHT_ADJ can match after its leading punctuation: any word of the pattern (a superset),
+# with the optional endings spelt out. right_adj() runs the regex only when that word is one of them.
+_RIGHT_HEAD = re.compile(r"""["',.:;!?)\s-]*(\w*)""")
+_RIGHT_FIRST = frozenset(w.rstrip("?") for w in re.findall(r"[a-z]+\??", RIGHT_ADJ.pattern)) | {
+    "spoiler", "producer", "cancels", "cancelled", "canceled", "cancellation"}
+_ORDINAL_ENDS = frozenset(("st", "nd", "rd", "th"))
+
+
+def right_adj(right: str) -> bool:
+    """RIGHT_ADJ.match(right), skipping the regex when the next word cannot start a match."""
+    head = _RIGHT_HEAD.match(right)
+    word = head.group(1)  # type: ignore[union-attr]
+    if word in _RIGHT_FIRST or word[-2:] in _ORDINAL_ENDS:
+        return bool(RIGHT_ADJ.match(right))
+    at = head.start(1)  # type: ignore[union-attr]
+    if word[:1] == "s" and at > 0 and right[at - 1] == "'":  # "'s" belongs to the lead: "Girls's season"
+        word = _RIGHT_HEAD.match(right, at + 1).group(1)  # type: ignore[union-attr]
+        if word in _RIGHT_FIRST or word[-2:] in _ORDINAL_ENDS:
+            return bool(RIGHT_ADJ.match(right))
+    return False
+
+
 # Unmistakably television, right after a quoted title: rescues a classic from the era penalty.
 STRONG_RIGHT = re.compile(r"""["',.:;!?)]*(?:'s)?\s*["']?\s*(?:season|seasons|series finale|finale|episode|"""
                           r"""episodes|reunion|revival|reboot|cast reunion|rerun|reruns|box set)\b""")
@@ -108,11 +130,14 @@ def _cue_automaton():  # type: ignore[no-untyped-def]
 
         from newsagg.shows.matcher import boundary_text
 
+        # Keys are whole words: a space on both sides (the text gets a trailing space too); the value
+        # holds the offset from the match's last character back to the word's start, and the kind.
         auto = ahocorasick.Automaton()
         for word in TV_WORDS:
-            auto.add_word(" " + boundary_text(word), (word, 1))
+            auto.add_word(" " + boundary_text(word) + " ", (len(word) + 1, 1))
         for word in NEGATIVE_WORDS:
-            auto.add_word(" " + boundary_text(word), (word, 2) if word not in TV_WORDS else (word, 3))
+            auto.add_word(" " + boundary_text(word) + " ",
+                          (len(word) + 1, 2) if word not in TV_WORDS else (len(word) + 1, 3))
         auto.make_automaton()
         _CUE_AUTOMATON = auto
     return _CUE_AUTOMATON
@@ -123,28 +148,59 @@ def cue_positions(spaced: str, norm: str, headline_end: int, headline_case: bool
     A negative word counts in lower case only ("River Song" is a name), except in a title-case headline."""
     tv: list[int] = []
     neg: list[int] = []
-    n = len(spaced)
-    for end_idx, (word, kind) in _cue_automaton().iter(spaced):
-        if end_idx + 1 < n and spaced[end_idx + 1] != " ":
-            continue
-        start = end_idx - len(word)  # offset in norm/low (spaced has one leading space)
-        if kind & 1:
+    for end_idx, (size, kind) in _cue_automaton().iter(spaced + " "):
+        start = end_idx - size  # offset in norm/low (spaced has one leading space; the key a trailing one)
+        if kind == 1:
             tv.append(start)
-        if kind & 2 and (norm[start].islower() or (headline_case and start < headline_end)):
-            neg.append(start)
+        elif kind == 2:
+            if norm[start].islower() or (headline_case and start < headline_end):
+                neg.append(start)
+        else:
+            tv.append(start)
+            if norm[start].islower() or (headline_case and start < headline_end):
+                neg.append(start)
     return tv, neg
 
 
 def left_phrase(left: str, phrases: frozenset[str]) -> bool:
     """Do the last one to three words of `left` (quotes and spaces trimmed) form one of `phrases`?"""
-    words = left.rstrip(" \"'").split()[-3:]
-    return any(" ".join(words[-k:]) in phrases for k in range(1, len(words) + 1))
+    return not phrases.isdisjoint(left_tails(left))
+
+
+def left_tails(left: str) -> list[str]:
+    """The last one, two and three words of `left` (quotes and spaces trimmed), for left_phrase look-ups:
+    computed once per mention, checked against several phrase sets with `not phrases.isdisjoint(tails)`."""
+    words = left.rstrip(" \"'").split()
+    n = len(words)
+    if n >= 3:
+        w1, w2, w3 = words[-1], words[-2], words[-3]
+        return [w1, w2 + " " + w1, w3 + " " + w2 + " " + w1]
+    if n == 2:
+        return [words[1], words[0] + " " + words[1]]
+    return words
 
 
 _SEASON_KEYS = ("season", "series", "staffel", "saison", "temporada", "stagione")
 _AFTER_KEY = re.compile(r"s?\s+(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\b")
 _BEFORE_KEY = re.compile(r"\b(" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+"
                          r"(?:and\s+(?:final|last)\s+|(?:final|last|und\s+letzten?|y\s+última)\s+)?$")
+# What the text before a season key must end with (then spaces) for _BEFORE_KEY to match there:
+# a cheap test that spares most keys ("this season", "the series") the regex scan.
+_BEFORE_ENDINGS = tuple(_ORDINALS) + ("st", "nd", "rd", "th", "final", "last", "letzte", "letzten", "última")
+_BEFORE_WORDS = frozenset(_ORDINALS) | {"final", "last", "letzte", "letzten", "última"}
+
+
+def _may_precede(stripped: str) -> bool:
+    """Could _BEFORE_KEY end with the last word of `stripped`? An all-letter word has no inner word
+    boundary, so it must be one of _BEFORE_WORDS; others ("21st", "co-first") by their endings."""
+    if not stripped:
+        return False
+    word = stripped.rsplit(None, 1)[-1]
+    if word.isalpha():
+        return word in _BEFORE_WORDS
+    return stripped.endswith(_BEFORE_ENDINGS)
+
+
 _SXX = re.compile(r"S(\d{1,2})(?:E\d{1,3})?\b")
 
 
@@ -161,7 +217,15 @@ def season_mentions(low: str, norm: str) -> list[tuple[int, int, int]]:
                     n = _number(m.group(1))
                     if n:
                         out.append((i, m.end(), n))
-                b = _BEFORE_KEY.search(low, max(0, i - 40), i)
+                lo = max(0, i - 40)
+                window = low[lo:i]
+                b = None
+                if window[-1:].isspace():
+                    stripped = window.rstrip()
+                    if _may_precede(stripped):
+                        # The number is at most three words back ("first and final"): search from there.
+                        parts = stripped.rsplit(None, 3)
+                        b = _BEFORE_KEY.search(low, lo + len(parts[0]) if len(parts) == 4 else lo, i)
                 if b:
                     n = _number(b.group(1))
                     if n:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 import ahocorasick
@@ -48,6 +48,11 @@ class Alias:
     cap_offsets: tuple[int, ...]     # offsets (in the key) of letters that must be upper-case in the text
     exact_words: tuple[tuple[int, str], ...]  # (offset, word) that must match case exactly ("GoT", "iZombie")
     content_words: int
+    # "EastEnders", "iZombie": inner capitals in an exactly-matched word (derived from exact_words).
+    camel: bool = field(default=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "camel", any(any(c.isupper() for c in w[1:]) for _, w in self.exact_words))
 
 
 def _zipf(word: str) -> float:
@@ -132,7 +137,9 @@ class AliasMatcher:
             alias = Alias(key, tuple(sorted(ids)), _risk(name, key, words), key in notable, caps, exact,
                           sum(w not in MINOR_WORDS for w in words))
             self.aliases[key] = alias
-            self.automaton.add_word(" " + boundary_text(key), alias)
+            # The value carries what find() checks per hit, unpacked without attribute lookups.
+            self.automaton.add_word(" " + boundary_text(key), (
+                len(key), caps[0] if caps else -1, caps if len(caps) > 1 else None, exact or None, alias))
             content = [w for w in words if w not in MINOR_WORDS] or words
             if len(key) >= 6:  # fuzzy index: a misspelt title keeps its first or last word, or its start
                 n = len(words)
@@ -149,17 +156,16 @@ class AliasMatcher:
         begin only at word starts, which keeps the Python-side work per article small."""
         text = spaced if spaced is not None else " " + boundary_text(low)
         n = len(low)
-        for end_idx, alias in self.automaton.iter_long(text):
-            end = end_idx            # offsets in `low` are one less than in `text`
-            start = end - len(alias.key)
+        # end: offsets in `low` are one less than in `text`
+        for end, (klen, cap0, caps, exact, alias) in self.automaton.iter_long(text):
             if end < n and text[end + 1] != " ":
                 continue
-            caps = alias.cap_offsets
-            if caps and not orig[start + caps[0]].isupper():
+            start = end - klen
+            if cap0 >= 0 and not orig[start + cap0].isupper():
                 continue             # most hits are ordinary lower-case words ("you", "lost")
-            if len(caps) > 1 and not all(orig[start + o].isupper() for o in caps):
+            if caps is not None and not all(orig[start + o].isupper() for o in caps):
                 continue
-            if alias.exact_words and not _exact_ok(orig, start, alias.exact_words):
+            if exact is not None and not _exact_ok(orig, start, exact):
                 continue
             yield start, end, alias
 
@@ -177,13 +183,29 @@ class AliasMatcher:
 
 _ASCII_BOUNDARY = bytes(c if chr(c).isalnum() else 32 for c in range(256))
 _NON_WORD = re.compile(r"[\W_]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def boundary_text(low: str) -> str:
     """Every character that is not a letter or digit becomes a space (length kept)."""
     if low.isascii():
         return low.encode("ascii").translate(_ASCII_BOUNDARY).decode("ascii")
-    return _NON_WORD.sub(" ", low)
+    # Mostly ASCII: translate it in C ("?" stands in for each other character), then put back the
+    # non-ASCII letters and digits (what [\W_] keeps) one by one.
+    base = low.encode("ascii", "replace").translate(_ASCII_BOUNDARY).decode("ascii")
+    parts: list[str] = []
+    prev = 0
+    for m in _NON_ASCII.finditer(low):
+        c = m.group()
+        if c.isalnum():
+            i = m.start()
+            parts.append(base[prev:i])
+            parts.append(c)
+            prev = i + 1
+    if not parts:
+        return base
+    parts.append(base[prev:])
+    return "".join(parts)
 
 
 def _exact_ok(orig: str, start: int, exact: tuple[tuple[int, str], ...]) -> bool:
