@@ -159,3 +159,33 @@ def test_two_ingestors_storing_one_story_at_once_make_one_story(postgres_url: st
     for ing in ingestors:
         ing.engine.dispose()
     assert [tuple(r) for r in stories] == [(2, 2)] and len(story_ids) == 1
+
+
+def test_two_processes_seeding_an_empty_catalogue_seed_it_once(postgres_url: str) -> None:
+    from models.schema import ShowRow
+    from newsagg.shows.catalogue import load_starter_catalogue
+    from newsagg.shows.store import ensure_catalogue
+
+    engines = [open_database(postgres_url) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        with Session(engines[i]) as session:
+            barrier.wait()
+            try:
+                ensure_catalogue(session)
+                session.commit()
+            except BaseException as exc:  # noqa: BLE001 - reported by the assertion
+                errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    with Session(engines[0]) as s:
+        count = s.scalar(select(func.count(ShowRow.id)))
+    for e in engines:
+        e.dispose()
+    assert not errors and count == len(load_starter_catalogue())

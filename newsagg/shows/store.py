@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from models.schema import ArticleRow, ArticleShowRow, ArticleShowScanRow, ShowRow
@@ -77,6 +77,9 @@ def load_catalogue(session: Session) -> tuple[list[Show], str]:
 
 def ensure_catalogue(session: Session) -> int:
     """Seed the starter catalogue when the table is empty (the demo links without an import)."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Workers starting together on an empty database: one seeds, the others then see it.
+        session.execute(text("SELECT pg_advisory_xact_lock(7390144)"))
     if session.scalar(select(func.count(ShowRow.id))):
         return 0
     starter = load_starter_catalogue()
