@@ -22,13 +22,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """Text from feeds and pages never runs as a spreadsheet formula: "=HYPERLINK(..." gets a
+    leading apostrophe (the OWASP CSV-injection rule). Numbers are left alone."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, out: TextIO | None = None,
                title: str | None = None) -> None:
     out = out or sys.stdout
     if fmt == "csv":
         w = csv.writer(out)
         w.writerow(columns)
-        w.writerows([[_plain(v) for v in r] for r in rows])
+        w.writerows([[csv_safe(_plain(v)) for v in r] for r in rows])
     elif fmt == "json":
         json.dump([{c: _plain(v) for c, v in zip(columns, r)} for r in rows], out, ensure_ascii=False, indent=2)
         out.write("\n")

@@ -153,3 +153,10 @@ def _read_only(path: Path):  # type: ignore[no-untyped-def]
     if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
         pytest.skip("cannot make a file read-only for root here (no chattr)")
     return lambda: subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_csv_output_never_starts_a_cell_with_a_formula(tmp_path: Path) -> None:
+    db = tmp_path / "q.db"
+    _seed(str(db))
+    proc = run_cli("sql", "--db", str(db), "SELECT '=HYPERLINK(\"http://evil\")' AS t, 3 AS n", "-f", "csv")
+    assert proc.stdout.splitlines() == ["t,n", '"\'=HYPERLINK(""http://evil"")",3']

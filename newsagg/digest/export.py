@@ -22,6 +22,7 @@ from models.schema import ArticleRow as A
 from models.schema import ArticleShowRow as AS
 from models.schema import ShowRow, SourceRow, StoryRow
 from newsagg.digest.render import iso
+from newsagg.output import csv_safe
 
 EXPORT_FORMATS = ("csv", "jsonl")
 COLUMNS = ["id", "published_at", "source", "title", "summary", "body", "url", "canonical_url", "authors",
@@ -61,7 +62,7 @@ def write_export(rows: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:
         writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v)
+            writer.writerow({k: csv_safe(json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v)
                              for k, v in row.items()})
             n += 1
     else:
