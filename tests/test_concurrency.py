@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Callable
+from typing import Any
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
@@ -29,26 +31,32 @@ def _article(n: int, source: str = "variety") -> Article:
                    title=f"Title {n}", published_at=T0, guid=f"https://variety.com/?p={n}", summary="s")
 
 
+def _at_once(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls in threads released at the same instant; each result, or the exception raised."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [RuntimeError("not run")] * len(calls)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = calls[i]()
+        except BaseException as exc:  # noqa: BLE001 - reported by the callers' assertions
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
 def _race(url: str, batches: list[list[Article]]) -> list[StoreResult | BaseException]:
     """Each batch in its own thread with its own engine, released at the same instant."""
     stores = [ArticleStore(open_database(url)) for _ in batches]
     for store in stores:  # connections open and source rows known: the race is on the articles
         store.source_ids({a.source for b in batches for a in b})
-    barrier = threading.Barrier(len(batches))
-    results: list[StoreResult | BaseException] = [RuntimeError("not run")] * len(batches)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = stores[i].store(batches[i])
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(batches))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = _at_once([lambda i=i: stores[i].store(batches[i]) for i in range(len(batches))])
     for store in stores:
         store.engine.dispose()
     return results
@@ -101,19 +109,8 @@ def test_two_workers_create_the_same_source_at_once(postgres_url: str) -> None:
 
 def _race_sources(url: str, names: list[str]) -> list[int]:
     stores = [ArticleStore(open_database(url)) for _ in names]
-    barrier = threading.Barrier(len(names))
-    out: list[int] = [0] * len(names)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        out[i] = stores[i].store([_article(1000 + i, source=names[i])]).ids[0] and \
-            stores[i].source_ids([names[i]])[names[i]]
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(names))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    out = _at_once([lambda i=i: stores[i].store([_article(1000 + i, source=names[i])]).ids[0] and
+                    stores[i].source_ids([names[i]])[names[i]] for i in range(len(names))])
     for store in stores:
         store.engine.dispose()
     return out
@@ -135,21 +132,8 @@ def test_two_ingestors_storing_one_story_at_once_make_one_story(postgres_url: st
 
     ingestors = [Ingestor(open_database(postgres_url), link_shows=False) for _ in range(2)]
     batches = [[_story_article("variety", 1, 5)], [_story_article("deadline", 2, 30)]]
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            ingestors[i].ingest(batches[i])
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = _at_once([lambda i=i: ingestors[i].ingest(batches[i]) for i in range(2)])
+    errors = [r for r in results if isinstance(r, BaseException)]
     assert not errors
     engine = open_database(postgres_url)
     with Session(engine) as s:
@@ -167,23 +151,13 @@ def test_two_processes_seeding_an_empty_catalogue_seed_it_once(postgres_url: str
     from newsagg.shows.store import ensure_catalogue
 
     engines = [open_database(postgres_url) for _ in range(2)]
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
 
-    def run(i: int) -> None:
-        with Session(engines[i]) as session:
-            barrier.wait()
-            try:
-                ensure_catalogue(session)
-                session.commit()
-            except BaseException as exc:  # noqa: BLE001 - reported by the assertion
-                errors.append(exc)
+    def seed(engine: Any) -> None:
+        with Session(engine) as session:
+            ensure_catalogue(session)
+            session.commit()
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    errors = [r for r in _at_once([lambda e=e: seed(e) for e in engines]) if isinstance(r, BaseException)]
     with Session(engines[0]) as s:
         count = s.scalar(select(func.count(ShowRow.id)))
     for e in engines:

@@ -30,26 +30,17 @@ def register(app: typer.Typer) -> None:
         = 14.0,
     ) -> None:
         """Read JSON lines on stdin; write each item's story and duplicate_of as JSON lines."""
-        import json
         from datetime import timedelta
 
         from newsagg.dedupe.engine import Deduper
+        from newsagg.jsonlines import map_lines
 
         deduper = Deduper(window=timedelta(days=window_days))
         if db:
             _load_window(deduper, db)
-        failed = 0
-        out = sys.stdout
-        for n, line in enumerate(sys.stdin, 1):
-            if not line.strip():
-                continue
-            try:
-                item = _parse(line)
-            except ValueError as exc:
-                failed += 1
-                out.write(json.dumps({"id": _id_of(line), "line": n, "error": str(exc)}) + "\n")
-                continue
-            d = deduper.process_one(item)
+
+        def handle(line: str) -> dict[str, Any]:
+            d = deduper.process_one(_parse(line))
             rec: dict[str, Any] = {"id": d.key, "story": d.story_key, "duplicate_of": d.duplicate_of}
             if d.is_new_story:
                 rec["new_story"] = True
@@ -57,8 +48,9 @@ def register(app: typer.Typer) -> None:
                 rec["merged"] = d.merged_stories
             if d.flags:
                 rec["flags"] = d.flags
-            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            out.flush()
+            return rec
+
+        failed = map_lines(sys.stdin, sys.stdout, handle)
         if failed:
             raise typer.Exit(1)
 
@@ -109,16 +101,6 @@ def _date(value: Any) -> Any:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def _id_of(line: str) -> Any:
-    import json
-
-    try:
-        obj = json.loads(line)
-    except ValueError:
-        return None
-    return obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), (str, int)) else None
 
 
 def _load_window(deduper: Any, db: str) -> None:

@@ -140,26 +140,13 @@ def register(app: typer.Typer) -> None:
     @shows_app.command("link")
     def link(db: DbOption = None) -> None:
         """Link JSON lines on stdin to the database's catalogue; write the shows per line (see module help)."""
-        import json
-
+        from newsagg.jsonlines import map_lines
         from newsagg.shows.store import ensure_catalogue, linker_for_session
 
         with _session(db) as session:
             ensure_catalogue(session)
             linker = linker_for_session(session)
-        failed = 0
-        out = sys.stdout
-        for n, line in enumerate(sys.stdin, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = _link_one(linker, line)
-            except ValueError as exc:
-                failed += 1
-                out.write(json.dumps({"id": _id_of(line), "line": n, "error": str(exc)}) + "\n")
-                continue
-            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            out.flush()
+        failed = map_lines(sys.stdin, sys.stdout, lambda line: _link_one(linker, line))
         if failed:
             raise typer.Exit(1)
 
@@ -292,16 +279,6 @@ def _link_one(linker: Any, line: str) -> dict[str, Any]:
     return {"id": item.get("id"), "shows": [
         {"title": linker.shows[l.show_id].title, "id": l.show_id, "confidence": l.confidence,
          "primary": l.primary, "seasons": l.seasons} for l in links]}
-
-
-def _id_of(line: str) -> Any:
-    import json
-
-    try:
-        item = json.loads(line)
-    except ValueError:
-        return None
-    return item.get("id") if isinstance(item, dict) else None
 
 
 def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
