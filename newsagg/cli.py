@@ -91,15 +91,17 @@ def demo(
 
 @app.command("sources")
 def list_sources(sources: SourcesOption = None) -> None:
-    """List the configured sources (validates the registry)."""
+    """List the configured sources (validates the registry). Disabled sources are crawled only when named."""
     from rich.console import Console
     from rich.table import Table
 
     from newsagg.sources import load_sources
 
-    table = Table("name", "title", "feeds", "sitemaps", "interval", "timezone")
+    table = Table("name", "title", "feeds", "sitemaps", "interval", "timezone", "page settings", "enabled")
     for s in load_sources(sources):
-        table.add_row(s.name, s.title, str(len(s.feeds)), str(len(s.sitemaps)), str(s.interval), s.timezone)
+        page = ", ".join(f"{k}={v}" for k, v in (("parser", s.parser), ("headline", s.headline)) if v)
+        table.add_row(s.name, s.title, str(len(s.feeds)), str(len(s.sitemaps)), str(s.interval), s.timezone,
+                      page or "-", "yes" if s.enabled else "no")
     Console().print(table)
 
 

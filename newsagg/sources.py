@@ -50,6 +50,9 @@ class Source:
     allow_private_hosts: bool = False
     page_window: timedelta = timedelta(days=2)
     parser: str | None = None
+    headline: str | None = None
+    enabled: bool = True
+    domains: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -58,13 +61,29 @@ class Source:
 
     @property
     def domain(self) -> str:
-        return urlsplit(self.homepage or self.feeds[0]).hostname or ""
+        first = self.homepage or (self.feeds or self.sitemaps or ("",))[0]
+        return urlsplit(first).hostname or ""
+
+    def page_options(self) -> dict[str, Any]:
+        """Keyword arguments for newsagg.extract.extract_page on this outlet's pages."""
+        return {"parser": self.parser, "headline": self.headline, "default_tz": self.timezone}
+
+    def serves(self, host: str) -> bool:
+        """True when a page on `host` belongs to this outlet (its domain or a subdomain)."""
+        host = host.lower().rstrip(".")
+        for dom in (self.domain, *self.domains):
+            dom = dom.lower().removeprefix("www.")
+            if dom and (host == dom or host.endswith("." + dom)):
+                return True
+        return False
 
 
 _KNOWN_KEYS = {
     "name", "title", "homepage", "feeds", "sitemaps", "interval", "timezone",
-    "follow_links", "allow_private_hosts", "page_window", "parser",
+    "follow_links", "allow_private_hosts", "page_window", "parser", "headline", "enabled", "domains",
 }
+# Which markup carries an outlet's headline (see `headline` in sources.toml).
+HEADLINE_EVIDENCE = ("og", "jsonld", "h1", "title-tag")
 
 
 def _source_from_table(table: dict[str, Any], where: str, index: int) -> Source:
@@ -117,6 +136,19 @@ def _source_from_table(table: dict[str, Any], where: str, index: int) -> Source:
         if not isinstance(table["parser"], str):
             raise bad("parser", "must be a parser name")
         kwargs["parser"] = table["parser"]
+    if "headline" in table:
+        if table["headline"] not in HEADLINE_EVIDENCE:
+            raise bad("headline", f"must be one of {', '.join(map(repr, HEADLINE_EVIDENCE))}")
+        kwargs["headline"] = table["headline"]
+    if "enabled" in table:
+        if not isinstance(table["enabled"], bool):
+            raise bad("enabled", "must be true or false")
+        kwargs["enabled"] = table["enabled"]
+    if "domains" in table:
+        doms = table["domains"]
+        if not isinstance(doms, list) or not all(isinstance(d, str) and d and "/" not in d for d in doms):
+            raise bad("domains", "must be a list of host names, e.g. [\"example.co.uk\"]")
+        kwargs["domains"] = tuple(doms)
     kwargs["extra"] = {k: v for k, v in table.items() if k not in _KNOWN_KEYS}
     return Source(**kwargs)
 
@@ -153,8 +185,9 @@ def load_sources(path: str | os.PathLike[str] | None = None) -> list[Source]:
 
 
 def select_sources(sources: list[Source], names: list[str] | None) -> list[Source]:
+    """The named sources (enabled or not), or every enabled source when none is named."""
     if not names:
-        return sources
+        return [s for s in sources if s.enabled]
     by_name = {s.name: s for s in sources}
     unknown = [n for n in names if n not in by_name]
     if unknown:
@@ -166,3 +199,24 @@ def select_sources(sources: list[Source], names: list[str] | None) -> list[Sourc
         )
         raise ConfigError(f"unknown source {msg}; known: {', '.join(sorted(by_name))}")
     return [by_name[n] for n in names]
+
+
+def source_for_url(url: str | None, sources: list[Source]) -> Source | None:
+    """The registry entry whose domain serves `url` (the longest, i.e. most specific, domain wins)."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+    if not host:
+        return None
+    found = [s for s in sources if s.serves(host)]
+    return max(found, key=lambda s: len(s.domain), default=None)
+
+
+def page_options_for(url: str | None, sources: list[Source]) -> dict[str, Any]:
+    """extract_page options for a page met outside a crawl (`newsagg extract`, evaluation):
+    those of the registry source whose domain serves the URL, else the generic defaults."""
+    source = source_for_url(url, sources)
+    return source.page_options() if source else {"default_tz": "UTC"}

@@ -82,3 +82,23 @@ def test_help_documents_every_option() -> None:
     for opt in ("--url", "--parser", "--timezone"):
         assert opt in proc.stdout
     assert "not_article" in proc.stdout
+
+
+def test_page_settings_follow_the_outlet_that_serves_the_url(tmp_path: Path) -> None:
+    """A Metro page gets the registry's metro-tv settings (headline from JSON-LD) by its URL alone;
+    batch lines resolve per URL; another registry (--sources) without Metro gives the generic title."""
+    fixture = Path(__file__).parent / "fixtures" / "pages" / "headline-metro.html"
+    expected = json.loads(fixture.with_name("headline-metro.expected.json").read_text("utf-8"))
+    proc = run_cli("extract", str(fixture), "--url", expected["url"])
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["title"] == expected["title"]
+    lines = [{"id": 1, "url": expected["url"], "path": str(fixture)},
+             {"id": 2, "url": "https://elsewhere.example/tv/capaldi", "path": str(fixture)}]
+    proc = run_cli("extract", input="".join(json.dumps(i) + "\n" for i in lines))
+    assert [json.loads(line)["title"] for line in proc.stdout.splitlines()] == [
+        expected["title"], expected["generic_title"]]
+    other = tmp_path / "sources.toml"
+    other.write_text('[[source]]\nname = "x"\nfeeds = ["https://x.example/feed"]\n')
+    proc = run_cli("extract", str(fixture), "--url", expected["url"], "--sources", str(other))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["title"] == expected["generic_title"]

@@ -10,6 +10,7 @@ import pytest
 from crawler.parsers import UnknownParser, get_parser, label, names
 from newsagg.extract import extract_page
 from newsagg.extract.page import parse_tree
+from newsagg.sources import load_sources, page_options_for
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 FIXTURES = sorted(p.name.removesuffix(".expected.json") for p in PAGES.glob("*.expected.json"))
@@ -29,26 +30,51 @@ def test_registry_names_versions_and_unknown_name() -> None:
         extract_page("<html><body><p>x</p></body></html>", parser="nosuch")
 
 
-def test_every_parser_has_a_fixture() -> None:
-    assert {f.split("-")[0] for f in FIXTURES} == set(names())
+def _expected(name: str) -> dict:
+    return json.loads((PAGES / f"{name}.expected.json").read_text("utf-8"))
+
+
+PARSER_FIXTURES = [f for f in FIXTURES if _expected(f)["parser"]]
+HEADLINE_FIXTURES = [f for f in FIXTURES if _expected(f).get("headline")]
+
+
+def test_every_parser_and_headline_setting_has_a_fixture() -> None:
+    assert {_expected(f)["parser"] for f in PARSER_FIXTURES} == set(names())
+    declared = {s.headline for s in load_sources() if s.headline}
+    assert declared <= {_expected(f)["headline"] for f in HEADLINE_FIXTURES}
 
 
 @pytest.mark.parametrize("name", FIXTURES)
 def test_fixture_page_matches_expected_json(name: str) -> None:
-    expected = json.loads((PAGES / f"{name}.expected.json").read_text("utf-8"))
+    """Each saved page, extracted with the settings of the registry source serving its URL
+    (as the crawler and `newsagg extract` do), gives its expected JSON."""
+    expected = _expected(name)
     html = (PAGES / f"{name}.html").read_bytes()
-    got = extract_page(html, expected["url"], parser=expected["parser"])
+    options = page_options_for(expected["url"], load_sources())
+    assert options.get("parser") == expected["parser"]
+    assert options.get("headline") == expected.get("headline")
+    got = extract_page(html, expected["url"], **options)
     out = got.to_json()
     for field in FIELDS:
         assert out[field] == expected[field], field
     assert got.section == expected["section"]
     assert got.emphasized == expected["emphasized"]
-    assert got.evidence["body"] == expected["evidence"]["body"]
+    for field, label in expected["evidence"].items():
+        assert got.evidence[field] == label, field
     for junk in expected["must_not_contain"]:
         assert junk not in got.body
 
 
-@pytest.mark.parametrize("name", FIXTURES)
+@pytest.mark.parametrize("name", HEADLINE_FIXTURES)
+def test_declared_headline_is_what_changes_the_title(name: str) -> None:
+    expected = _expected(name)
+    html = (PAGES / f"{name}.html").read_bytes()
+    generic = extract_page(html, expected["url"])
+    assert generic.title == expected["generic_title"] != expected["title"]
+    assert generic.evidence["title"] == "meta:og"
+
+
+@pytest.mark.parametrize("name", PARSER_FIXTURES)
 def test_parser_alone_gives_clean_fields(name: str) -> None:
     expected = json.loads((PAGES / f"{name}.expected.json").read_text("utf-8"))
     tree = parse_tree((PAGES / f"{name}.html").read_text("utf-8"))

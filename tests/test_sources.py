@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from newsagg.errors import ConfigError
-from newsagg.sources import load_sources, parse_duration, parse_registry, select_sources
+from newsagg.sources import (load_sources, page_options_for, parse_duration, parse_registry, select_sources,
+                             source_for_url)
 
 
 def test_packaged_registry_lists_real_entertainment_outlets() -> None:
@@ -37,6 +38,10 @@ def test_minimal_source_gets_documented_defaults() -> None:
     ('[[source]]\nname = "x"\nfeeds = ["https://x/feed"]\ntimezone = "Mars/Olympus"', "timezone"),
     ('[[source]]\nname = "x"\nfeeds = ["https://x/feed"]\nallow_private_hosts = "yes"', "allow_private_hosts"),
     ('[[source]]\nname = "x"\nfeeds = []', "feeds"),
+    ('[[source]]\nname = "x"\nfeeds = ["https://x/feed"]\nheadline = "og:title"', "headline"),
+    ('[[source]]\nname = "x"\nfeeds = ["https://x/feed"]\nenabled = "no"', "enabled"),
+    ('[[source]]\nname = "x"\nfeeds = ["https://x/feed"]\ndomains = "x.example"', "domains"),
+    ('[[source]]\nname = "x"\nfeeds = ["https://x/feed"]\ndomains = ["https://x.example/"]', "domains"),
 ])
 def test_bad_config_names_file_source_and_key(text: str, key: str, tmp_path: Path) -> None:
     path = tmp_path / "my-sources.toml"
@@ -73,3 +78,57 @@ def test_durations_and_selection() -> None:
     assert [s.name for s in select_sources(sources, ["deadline"])] == ["deadline"]
     with pytest.raises(ConfigError, match="did you mean variety"):
         select_sources(sources, ["varety"])
+
+
+REGISTRY = """
+[[source]]
+name = "paper"
+homepage = "https://www.paper.co.uk/"
+domains = ["paper.com"]
+feeds = ["https://www.paper.co.uk/tv/rss"]
+timezone = "Europe/London"
+headline = "jsonld"
+
+[[source]]
+name = "paper-blogs"
+homepage = "https://blogs.paper.co.uk/"
+feeds = ["https://blogs.paper.co.uk/feed"]
+parser = "penske"
+
+[[source]]
+name = "wire"
+homepage = "https://wire.example/"
+feeds = ["https://wire.example/rss"]
+enabled = false
+"""
+
+
+def test_disabled_sources_run_only_when_named() -> None:
+    sources = parse_registry(REGISTRY)
+    assert [s.name for s in select_sources(sources, None)] == ["paper", "paper-blogs"]
+    assert [s.name for s in select_sources(sources, ["wire"])] == ["wire"]
+    packaged = load_sources()
+    assert {"apnews", "wired"} <= {s.name for s in packaged} - {s.name for s in select_sources(packaged, None)}
+
+
+@pytest.mark.parametrize(("url", "name"), [
+    ("https://www.paper.co.uk/tv/a-show-1234", "paper"),
+    ("https://paper.co.uk/tv/a-show-1234", "paper"),           # no www.
+    ("https://amp.paper.com/tv/a-show-1234", "paper"),         # an extra domain's subdomain
+    ("https://blogs.paper.co.uk/2016/01/x/", "paper-blogs"),   # the more specific domain wins
+    ("https://notpaper.co.uk/tv/x", None),                     # a suffix of the name is not the domain
+    ("https://wire.example/x", "wire"),                        # disabled sources still own their pages
+    ("not a url", None),
+    (None, None),
+])
+def test_source_for_url_matches_domains(url: str | None, name: str | None) -> None:
+    found = source_for_url(url, parse_registry(REGISTRY))
+    assert (found.name if found else None) == name
+
+
+def test_page_options_come_from_the_serving_source() -> None:
+    sources = parse_registry(REGISTRY)
+    assert page_options_for("https://www.paper.co.uk/tv/x", sources) == {
+        "parser": None, "headline": "jsonld", "default_tz": "Europe/London"}
+    assert page_options_for("https://blogs.paper.co.uk/x", sources)["parser"] == "penske"
+    assert page_options_for("https://elsewhere.example/x", sources) == {"default_tz": "UTC"}

@@ -296,8 +296,8 @@ class FeedSpider(scrapy.Spider):
             return
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
         try:
-            entry.page = extract_page(response.body, response.url, parser=source.parser,
-                                      http_status=response.status, content_type=ctype, default_tz=source.timezone)
+            entry.page = extract_page(response.body, response.url, http_status=response.status,
+                                      content_type=ctype, **source.page_options())
         except Exception as exc:  # a bug or a hostile page must not cost the item: keep the feed data
             self._stat(entry.source, "errors")
             entry.page_error = f"extraction failed: {type(exc).__name__}: {exc}"[:300]

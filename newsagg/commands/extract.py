@@ -13,14 +13,27 @@ from typing import Annotated, Any, Optional
 import typer
 
 
-def _page(path: str, url: str | None, parser: str | None, tz: str) -> dict[str, Any]:
+def _options(url: str | None, registry: list[Any], parser: str | None, tz: str | None) -> dict[str, Any]:
+    """extract_page options for a page: its outlet's (parser, headline, timezone) when the URL
+    belongs to a registry source, with --parser / --timezone / a line's "parser" winning."""
+    from newsagg.sources import page_options_for
+
+    opts = page_options_for(url, registry)
+    if parser:
+        opts["parser"] = parser
+    if tz:
+        opts["default_tz"] = tz
+    return opts
+
+
+def _page(path: str, url: str | None, options: dict[str, Any]) -> dict[str, Any]:
     from newsagg.extract import extract_page
     from newsagg.extract.decode import read_page_file
 
     if not path.endswith((".html", ".htm", ".html.gz", ".htm.gz")):
         raise ValueError(f"{path}: expected a .html or .html.gz file")
     data = read_page_file(path)
-    return extract_page(data, url or None, parser=parser, default_tz=tz).to_json()
+    return extract_page(data, url or None, **options).to_json()
 
 
 def _error(id: Any, exc: BaseException) -> dict[str, Any]:
@@ -50,8 +63,14 @@ def register(app: typer.Typer) -> None:
         parser: Annotated[Optional[str], typer.Option(
             "--parser", help="Per-source parser to use, e.g. penske or hearst (as `parser` in sources.toml). "
                              'In batch mode a line\'s own "parser" key wins.')] = None,
-        timezone: Annotated[str, typer.Option(
-            "--timezone", help="IANA zone for dates the page gives without one (the source's timezone)")] = "UTC",
+        timezone: Annotated[Optional[str], typer.Option(
+            "--timezone", help="IANA zone for dates the page gives without one. Default: the timezone of "
+                               "the registry source whose domain serves the URL, else UTC.",
+            show_default=False)] = None,
+        sources: Annotated[Optional[Path], typer.Option(
+            "--sources", help="Source registry (TOML) whose per-outlet page settings (parser, headline, "
+                              "timezone) apply to pages of the outlets' domains. Default: $NEWSAGG_SOURCES "
+                              "or the packaged registry.", show_default=False)] = None,
     ) -> None:
         """Extract article fields from saved pages: title, authors, dates (UTC), body, description, image, language, tags, canonical URL and status (ok, paywalled, blocked, not_article).
 
@@ -61,10 +80,13 @@ def register(app: typer.Typer) -> None:
 
         from newsagg.errors import NewsaggError
 
+        from newsagg.sources import load_sources
+
+        registry = load_sources(sources)
         try:
             from zoneinfo import ZoneInfo
 
-            if timezone != "UTC":
+            if timezone and timezone != "UTC":
                 ZoneInfo(timezone)
         except Exception:  # noqa: BLE001 - ZoneInfo raises several types for bad names
             raise NewsaggError(f"unknown timezone {timezone!r} (--timezone wants an IANA name)") from None
@@ -79,7 +101,7 @@ def register(app: typer.Typer) -> None:
             if not file.is_file():
                 raise NewsaggError(f"{file}: no such file")
             try:
-                _emit(_page(str(file), url, parser, timezone))
+                _emit(_page(str(file), url, _options(url, registry, parser, timezone)))
             except (OSError, ValueError, EOFError) as exc:
                 raise NewsaggError(_error(None, exc)["error"]) from None
             return
@@ -103,9 +125,9 @@ def register(app: typer.Typer) -> None:
             if not isinstance(path, str) or not path:
                 _emit({"id": id_, "error": f"input line {n}: missing \"path\""})
                 continue
+            page_url = item.get("url") if isinstance(item.get("url"), str) else None
             try:
-                out = _page(path, item.get("url") if isinstance(item.get("url"), str) else None,
-                            item.get("parser") or parser, timezone)
+                out = _page(path, page_url, _options(page_url, registry, item.get("parser") or parser, timezone))
             except Exception as exc:  # noqa: BLE001 - one bad page must not stop the batch
                 _emit(_error(id_, exc))
                 continue

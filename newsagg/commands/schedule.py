@@ -103,11 +103,11 @@ def status(sources: SourcesOption = None, db: DbOption = None) -> None:
 
     from models.db import open_database
     from newsagg.schedule import source_states
-    from newsagg.sources import load_sources
+    from newsagg.sources import load_sources, select_sources
 
     engine = open_database(db)
     table = Table("source", "interval", "last run (UTC)", "status", "failures", "next due (UTC)", "last error")
-    for st in source_states(engine, load_sources(sources)):
+    for st in source_states(engine, select_sources(load_sources(sources), None)):  # the ones cron runs
         table.add_row(st.source.name, str(st.source.interval),
                       st.last_started_at.strftime("%Y-%m-%d %H:%M") if st.last_started_at else "never",
                       st.last_status or "-", str(st.consecutive_failures),

@@ -166,9 +166,19 @@ TRAFILATURA_RUNS = {
 }
 
 
-def evaluate_bodies(corpus: Path, with_trafilatura: bool = True) -> dict[str, Any]:
-    """Body P/R/F1 on article-extraction-dev: ours, trafilatura runs, stored outputs."""
+def _registry(sources: list[Any] | None) -> list[Any]:
+    from newsagg.sources import load_sources
+
+    return load_sources() if sources is None else sources
+
+
+def evaluate_bodies(corpus: Path, with_trafilatura: bool = True, sources: list[Any] | None = None) -> dict[str, Any]:
+    """Body P/R/F1 on article-extraction-dev: ours, trafilatura runs, stored outputs. Pages are
+    extracted as `newsagg extract` does: with the settings of the registry source serving the URL."""
     from newsagg.extract import extract_page
+    from newsagg.sources import page_options_for
+
+    registry = _registry(sources)
 
     pages = dev_pages(corpus)
     rows: dict[str, list[tuple[float, float, float]]] = {"newsagg": []}
@@ -176,7 +186,7 @@ def evaluate_bodies(corpus: Path, with_trafilatura: bool = True) -> dict[str, An
     evidence: Counter[str] = Counter()
     for p in pages:
         raw = load_page(p.path)
-        res = extract_page(raw, p.url or None)
+        res = extract_page(raw, p.url or None, **page_options_for(p.url, registry))
         row = shingle_tp_fp_fn(p.body, res.body)
         rows["newsagg"].append(row)
         evidence[res.evidence.get("body", "none")] += 1
@@ -196,16 +206,20 @@ def evaluate_bodies(corpus: Path, with_trafilatura: bool = True) -> dict[str, An
     return {"pages": len(pages), "tools": tools, "body_evidence": dict(evidence), "per_page": per_page}
 
 
-def evaluate_metadata(corpus: Path) -> dict[str, Any]:
-    """Title / published / author accuracy on the article-pages that have those fields."""
+def evaluate_metadata(corpus: Path, sources: list[Any] | None = None) -> dict[str, Any]:
+    """Title / published / author accuracy on the article-pages that have those fields (pages
+    extracted with their registry source's settings, as `newsagg extract` does)."""
     from newsagg.extract import extract_page
+    from newsagg.sources import page_options_for
+
+    registry = _registry(sources)
 
     counts = {k: [0, 0] for k in ("title", "published", "authors")}
     per_page: list[dict[str, Any]] = []
     for p in meta_pages(corpus):
         if not any_meta(p):
             continue
-        res = extract_page(load_page(p.path), p.url)
+        res = extract_page(load_page(p.path), p.url, **page_options_for(p.url, registry))
         entry: dict[str, Any] = {"id": p.id}
         for field, expected, ok_fn, got in (
                 ("title", p.title, title_match, res.title),
