@@ -4,7 +4,8 @@
 
 Body: article-extraction-dev (91 pages), the benchmark's 4-token-shingle metric,
 newsagg vs trafilatura run here on the same pages vs the tools' stored outputs
-(`output/<tool>.json`; a stored file that is empty is shown as n/a). Metadata:
+(`output/<tool>.json`; a stored file that is empty is shown as n/a); also, reported
+only, the entertainment pages of article-pages (newspaper/Readability test pages). Metadata:
 article-pages (title exact, published to the minute, author sets). Writes
 bench/results/extraction.json.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsagg.extract.scoring import evaluate_bodies, evaluate_metadata  # noqa: E402
+from newsagg.extract.scoring import evaluate_bodies, evaluate_entertainment_bodies, evaluate_metadata  # noqa: E402
 
 
 def main() -> int:
@@ -35,6 +36,7 @@ def main() -> int:
     t0 = time.perf_counter()
     bodies = evaluate_bodies(args.corpus, with_trafilatura=not args.no_trafilatura)
     meta = evaluate_metadata(args.corpus)
+    ent = evaluate_entertainment_bodies(args.corpus, with_trafilatura=not args.no_trafilatura)
     print(f"Body extraction, article-extraction-dev ({bodies['pages']} pages), 4-token shingles")
     print(f"{'tool':<28}{'precision':>10}{'recall':>10}{'F1':>10}")
     for name, m in sorted(bodies["tools"].items(), key=lambda kv: -(kv[1] or {"f1": -1})["f1"]):
@@ -44,13 +46,18 @@ def main() -> int:
             print(f"{name:<28}{m['precision']:>10.4f}{m['recall']:>10.4f}{m['f1']:>10.4f}")
     print(f"body evidence: {bodies['body_evidence']}")
     print()
+    print(f"Body extraction, entertainment pages of article-pages ({ent['pages']} pages; expected text is "
+          f"newspaper's / Readability's regression output; skipped: {', '.join(ent['skipped']) or 'none'})")
+    for name, m in sorted(ent["tools"].items(), key=lambda kv: -kv[1]["f1"]):
+        print(f"{name:<28}{m['precision']:>10.4f}{m['recall']:>10.4f}{m['f1']:>10.4f}")
+    print()
     print("Metadata, article-pages (pages with the field)")
     for field, c in meta["counts"].items():
         acc = meta["accuracy"][field]
         print(f"  {field:<10} {c['right']:>3}/{c['of']:<3} {acc:.1%}" if acc is not None else f"  {field}: n/a")
     print(f"\n({time.perf_counter() - t0:.1f}s)")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"bodies": bodies, "metadata": meta}, indent=1, ensure_ascii=False,
+    args.out.write_text(json.dumps({"bodies": bodies, "entertainment_bodies": ent, "metadata": meta}, indent=1, ensure_ascii=False,
                                    default=str) + "\n", "utf-8")
     print(f"wrote {args.out}")
     return 0
