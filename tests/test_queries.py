@@ -160,3 +160,41 @@ def test_csv_output_never_starts_a_cell_with_a_formula(tmp_path: Path) -> None:
     _seed(str(db))
     proc = run_cli("sql", "--db", str(db), "SELECT '=HYPERLINK(\"http://evil\")' AS t, 3 AS n", "-f", "csv")
     assert proc.stdout.splitlines() == ["t,n", '"\'=HYPERLINK(""http://evil"")",3']
+
+
+def test_postgres_search_window_finds_the_same_pool(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--search alone on PostgreSQL reads its pool (the newest matches) through an estimated time
+    window; the estimate may only change the cost: a window that holds enough matches, one that falls
+    short, and no window at all give the same articles in the same order."""
+    import newsagg.queries as q
+
+    engine = open_database(postgres_url)
+    arts = [Article(source=f"outlet{i % 5}", canonical_url=f"https://x.example/{i}", url=f"https://x.example/{i}",
+                    title=f"Report {i}: " + ("Velvet Orchard renewed" if i % 7 == 0 else "ratings update")
+                    + (" orchard" * (i % 3)),
+                    published_at=datetime.fromtimestamp(1451606400 + 97 * i, UTC),
+                    body="A season of television news." + (" Velvet Orchard again." if i % 11 == 0 else ""))
+            for i in range(1500)]
+    ArticleStore(engine).store(arts)
+    monkeypatch.setattr(q, "RANK_POOL", 60)
+    monkeypatch.setattr(q, "_SAMPLE_PCT", 100)  # a small table: sample every page
+    cuts: list[object] = []
+    real_cutoff = q._pg_recent_cutoff
+
+    def spy(*args: object) -> object:
+        cuts.append(real_cutoff(*args))  # type: ignore[arg-type]
+        return cuts[-1]
+
+    monkeypatch.setattr(q, "_pg_recent_cutoff", spy)
+    f = ArticleFilter(search="velvet orchard", limit=25)
+    windowed = [r["id"] for r in find_articles(engine, f)]
+    assert cuts[-1] is not None and len(windowed) == 25
+    monkeypatch.setattr(q, "_WINDOW_MARGIN", 0.3)  # a window too small: completed from older matches
+    short = [r["id"] for r in find_articles(engine, f)]
+    assert cuts[-1] is not None
+    monkeypatch.setattr(q, "_pg_recent_cutoff", lambda *a: None)
+    assert windowed == short == [r["id"] for r in find_articles(engine, f)]
+    # A word in most articles takes the newest-first walk instead of a window.
+    monkeypatch.setattr(q, "_pg_recent_cutoff", spy)
+    assert find_articles(engine, ArticleFilter(search="television", limit=5)) and cuts[-1] is None
+    engine.dispose()
