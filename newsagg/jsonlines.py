@@ -8,6 +8,17 @@ from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 
+def parse_object(line: str) -> dict[str, Any]:
+    """One input line as a JSON object; ValueError (the line's error message) otherwise."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+    if not isinstance(obj, dict):
+        raise ValueError("not a JSON object")
+    return obj
+
+
 def id_of(line: str) -> Any:
     """The line's "id" if it has a usable one, for the error record of a line that failed."""
     try:

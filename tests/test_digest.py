@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from models.db import open_database
@@ -391,12 +392,12 @@ def test_html_is_self_contained_and_email_safe(sample: Any) -> None:
     assert "Content-Security-Policy" in html
 
 
-def test_digest_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
-    # The same rows through PostgreSQL: the queries are dialect-neutral.
+def copy_sample_db(sqlite_path: Path, url: str) -> Engine:
+    """build_sample_db's rows, copied into the (migrated, empty) database at `url`; its engine."""
     from sqlalchemy import MetaData, create_engine
 
-    src = create_engine(build_sample_db(tmp_path / "s.db"))
-    dst = open_database(postgres_url)
+    src = create_engine(build_sample_db(sqlite_path))
+    dst = open_database(url)
     meta = MetaData()
     meta.reflect(src)
     with src.connect() as a, dst.begin() as b:
@@ -404,6 +405,12 @@ def test_digest_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
             rows = [dict(r._mapping) for r in a.execute(meta.tables[table].select())]
             b.execute(meta.tables[table].insert(), rows)
     src.dispose()
+    return dst
+
+
+def test_digest_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    # The same rows through PostgreSQL: the queries are dialect-neutral.
+    dst = copy_sample_db(tmp_path / "s.db", postgres_url)
     lite_engine = open_database(f"sqlite:///{tmp_path / 's.db'}")
     pg, lite = digest_for(dst), digest_for(lite_engine)
     dst.dispose()

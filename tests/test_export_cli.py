@@ -13,7 +13,7 @@ import pytest
 from conftest import run_cli
 from models.db import open_database
 from newsagg.digest.export import COLUMNS
-from test_digest import build_sample_db
+from test_digest import build_sample_db, copy_sample_db
 
 
 @pytest.fixture
@@ -96,17 +96,7 @@ def test_empty_and_read_only_databases(sample_db: str, tmp_path: Path) -> None:
 
 
 def test_export_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
-    from sqlalchemy import MetaData, create_engine
-
-    src = create_engine(build_sample_db(tmp_path / "s.db"))
-    dst = open_database(postgres_url)
-    meta = MetaData()
-    meta.reflect(src)
-    with src.connect() as a, dst.begin() as b:
-        for table in ("sources", "shows", "stories", "articles", "article_shows"):
-            b.execute(meta.tables[table].insert(), [dict(r._mapping) for r in a.execute(meta.tables[table].select())])
-    src.dispose()
-    dst.dispose()
+    copy_sample_db(tmp_path / "s.db", postgres_url).dispose()
     lite = run_cli("export", "--db", str(tmp_path / "s.db"), "--since", "2016-01-01")
     pg = run_cli("export", "--db", postgres_url, "--since", "2016-01-01")
     assert pg.returncode == 0, pg.stderr

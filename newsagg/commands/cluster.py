@@ -56,16 +56,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _parse(line: str) -> Any:
-    import json
-
     from newsagg.dedupe.engine import DedupeItem
+    from newsagg.jsonlines import parse_object
 
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not JSON: {exc.msg} at column {exc.colno}") from None
-    if not isinstance(obj, dict):
-        raise ValueError("not a JSON object")
+    obj = parse_object(line)
     key, title = obj.get("id"), obj.get("title")
     if key is None or not isinstance(key, (str, int)) or isinstance(key, bool):
         raise ValueError('missing or invalid "id" (a string or integer)')

@@ -241,17 +241,12 @@ class _session:
 
 
 def _link_one(linker: Any, line: str) -> dict[str, Any]:
-    import json
     from datetime import datetime, timezone
 
+    from newsagg.jsonlines import parse_object
     from newsagg.shows.htmltext import html_to_text, looks_like_html
 
-    try:
-        item = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not JSON: {exc.msg}") from None
-    if not isinstance(item, dict):
-        raise ValueError("not a JSON object")
+    item = parse_object(line)
     title = str(item.get("title") or "")
     body = str(item.get("body") or "")
     description = str(item.get("description") or "")

@@ -159,11 +159,13 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
     titles = {"og": (og_title, og_label),
               "jsonld": (first_str(art.get("headline")) or first_str(art.get("name")), "jsonld"),
               "title-tag": (meta.title_tag, "title-tag"), "h1": (lambda: _h1(tree), "h1")}
-    lead = [titles[headline]] if headline in titles else []
-    pick.take("title", order("title", [*lead, titles["og"], titles["jsonld"],
-                                       *[(meta.get(k), lab) for k, lab in metamod.TITLE_KEYS[1:]]],
-                             [titles["title-tag"], titles["h1"]]),
-              lambda v: _clean_title(v, outlets))
+    generic = [titles["og"], titles["jsonld"], *[(meta.get(k), lab) for k, lab in metamod.TITLE_KEYS[1:]]]
+    from_page = [titles["title-tag"], titles["h1"]]
+    lead = titles.get(headline or "")
+    if lead is not None:  # the declared evidence first, the rest in the usual order after it
+        generic = [lead, *(c for c in generic if c is not lead)]
+        from_page = [c for c in from_page if c is not lead]
+    pick.take("title", order("title", generic, from_page), lambda v: _clean_title(v, outlets))
 
     # Dates: the first that parses and is plausible.
     def date(v: Any) -> datetime | None:
