@@ -82,6 +82,8 @@ class RunRecorder:
             feeds_total = len(self.sources[name].feeds) + len(self.sources[name].sitemaps)
             failed = get("feeds_failed") + get("sitemaps_failed")
             status = "failed" if feeds_total and failed >= feeds_total else "partial" if failed else "ok"
+            if status == "ok" and get("items_failed"):
+                status = "partial"  # items that could not be stored: lost for this run, said loudly
             if reason not in ("finished",) and status == "ok":
                 status = "partial"
             values: dict[str, Any] = {k: get(k) for k in _COUNTERS}

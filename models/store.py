@@ -19,10 +19,10 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, insert, select, tuple_, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -35,6 +35,7 @@ from newsagg.sources import Source
 # Fields a feed can change; their hash decides "unchanged" on a rerun.
 _HASHED = ("title", "summary", "body", "authors", "tags", "published_at", "updated_at", "image_url", "url")
 _ATTEMPTS = 4  # a batch that still races with other writers is retried (rarely needed: see the docstring)
+T = TypeVar("T")
 _QUERY_CHUNK = 400  # SQLite's bound-parameter limit is far above, PostgreSQL likes short IN lists
 
 
@@ -278,19 +279,40 @@ class ArticleStore:
         with Session(self.engine) as session, session.begin():
             return self._sources.ensure(session, names, self.registry)
 
+    def store_in(self, session: Session, articles: Sequence[Article], now: datetime | None = None) -> StoreResult:
+        """Write the batch in the caller's transaction (no commit, no retry: see retrying)."""
+        if not articles:
+            return StoreResult()
+        sids = self._sources.ensure(session, {a.source for a in articles}, self.registry)
+        return _store_once(session, articles, sids, now or datetime.now(timezone.utc))
+
     def store(self, articles: Sequence[Article]) -> StoreResult:
+        """Write the batch in its own transaction, retried when it races with other writers."""
         if not articles:
             return StoreResult()
         now = datetime.now(timezone.utc)
+
+        def once() -> StoreResult:
+            with Session(self.engine) as session, session.begin():
+                return self.store_in(session, articles, now)
+
         with self._write_lock:
-            for attempt in range(1, _ATTEMPTS + 1):
-                try:
-                    with Session(self.engine) as session, session.begin():
-                        sids = self._sources.ensure(session, {a.source for a in articles}, self.registry)
-                        return _store_once(session, articles, sids, now)
-                except (DBAPIError, _ConcurrentWrite) as exc:
-                    # Another writer stored one of these keys meanwhile: the retry sees its row.
-                    if attempt == _ATTEMPTS or (isinstance(exc, DBAPIError) and not _retryable(exc)):
-                        raise
-                    time.sleep(random.uniform(0.01, 0.05) * attempt)
-        raise AssertionError("unreachable")
+            return retrying(once, on_retry=self.forget_uncommitted)
+
+    def forget_uncommitted(self) -> None:
+        """After a rollback: source ids created by it are gone too."""
+        self._sources = SourceIds()
+
+
+def retrying(attempt_once: Callable[[], T], on_retry: Callable[[], None] = lambda: None) -> T:
+    """Run a write transaction; a unique-key race or deadlock with another writer runs it again
+    (the retry sees the other writer's rows). `on_retry` resets state the failed attempt left."""
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            return attempt_once()
+        except (DBAPIError, _ConcurrentWrite) as exc:
+            if attempt == _ATTEMPTS or (isinstance(exc, DBAPIError) and not _retryable(exc)):
+                raise
+            on_retry()
+            time.sleep(random.uniform(0.01, 0.05) * attempt)
+    raise AssertionError("unreachable")

@@ -1,33 +1,29 @@
-"""Persisting dedupe decisions: signatures, duplicate_of, stories; and the warm start.
+"""Stories in the database: the reads a warm start needs, and writing story assignments.
 
-The Deduper (newsagg.dedupe) decides in memory; this module stores its decisions
-and gives it back the recent window on start. Story aggregates (first article and
-outlet, counts, times) are recomputed from the member articles, so they stay right
-when articles arrive out of order or stories merge.
-
-Several writers (Celery workers) stay consistent by holding a PostgreSQL advisory
-lock around "catch up with what others stored, decide, write": see StoryWriter.
+Who decides is newsagg.stories_writer (it drives newsagg.dedupe); this module only
+reads and writes rows. Story aggregates (first article and outlet, counts, times)
+are recomputed from the member articles, so they stay right when articles arrive
+out of order or stories merge.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, text, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from models.schema import ArticleRow, ArticleShowRow, ArticleSignatureRow, ShowRow, SourceRow, StoryRow
+from newsagg.records import StoryAssignment
 
-if TYPE_CHECKING:
-    from newsagg.dedupe.engine import Decision, Deduper, StoredArticle
-    from newsagg.dedupe.near_duplicates import StoredSignature
-
-_LOCK_KEY = 7390143  # advisory lock: one writer at a time decides stories
+LOCK_KEY = 7390143  # PostgreSQL advisory lock: one writer at a time decides stories
+_CHUNK = 500
 
 
-def _window_rows(session: Session, since: datetime | None, after_id: int) -> list[Any]:
+def window_rows(session: Session, since: datetime | None, after_id: int) -> list[Any]:
+    """Stored articles with a story (oldest first), with what the deduper replays."""
     stmt = (select(ArticleRow.id, ArticleRow.canonical_url, ArticleRow.title, ArticleRow.body, ArticleRow.summary,
                    ArticleRow.published_at, ArticleRow.flags, ArticleRow.url, ArticleRow.duplicate_of_id,
                    StoryRow.key, SourceRow.name, ArticleSignatureRow.minhash, ArticleSignatureRow.text_hash)
@@ -37,119 +33,99 @@ def _window_rows(session: Session, since: datetime | None, after_id: int) -> lis
             .where(ArticleRow.id > after_id))
     if since is not None:
         stmt = stmt.where(ArticleRow.published_at >= since)
-    return session.execute(stmt.order_by(ArticleRow.published_at, ArticleRow.id)).all()
+    return list(session.execute(stmt.order_by(ArticleRow.published_at, ArticleRow.id)).all())
 
 
-def load_into(deduper: "Deduper", session: Session, since: datetime | None = None, after_id: int = 0) -> int:
-    """Replay stored articles (with a story) into the deduper; returns the highest article id seen."""
-    from newsagg.dedupe.engine import DedupeItem, StoredArticle
-    from newsagg.dedupe.near_duplicates import StoredSignature
-
-    rows = _window_rows(session, since, after_id)
-    if not rows:
-        return after_id
-    ids = [r.id for r in rows]
+def show_titles(session: Session, article_ids: Sequence[int]) -> dict[int, list[str]]:
     shows: dict[int, list[str]] = {}
-    for i in range(0, len(ids), 500):
+    for i in range(0, len(article_ids), _CHUNK):
         for aid, title in session.execute(select(ArticleShowRow.article_id, ShowRow.title)
                                           .join(ShowRow, ShowRow.id == ArticleShowRow.show_id)
-                                          .where(ArticleShowRow.article_id.in_(ids[i:i + 500]))):
+                                          .where(ArticleShowRow.article_id.in_(article_ids[i:i + _CHUNK]))):
             shows.setdefault(aid, []).append(title)
-    key_of = {r.id: r.canonical_url for r in rows}
-    missing = {r.duplicate_of_id for r in rows if r.duplicate_of_id and r.duplicate_of_id not in key_of}
-    if missing:
-        key_of.update(dict(session.execute(select(ArticleRow.id, ArticleRow.canonical_url)
-                                           .where(ArticleRow.id.in_(missing))).all()))
-    signatures: list[StoredSignature] = []
-    articles: list[StoredArticle] = []
-    for r in rows:
-        when = r.published_at
-        item = DedupeItem(key=r.canonical_url, title=r.title, text=r.body or r.summary or "",
-                          published_at=None if "date_from_fetch" in (r.flags or []) else when,
-                          source=r.name, url=r.url, shows=shows.get(r.id, []), fetched_at=when)
-        dup = key_of.get(r.duplicate_of_id) if r.duplicate_of_id else None
-        articles.append(StoredArticle(item, r.key, dup, r.text_hash))
-        if r.minhash is not None:
-            signatures.append(StoredSignature(r.canonical_url, r.minhash, when, r.text_hash))
-    deduper.load(signatures, articles)
-    return max(ids)
+    return shows
 
 
-class StoryWriter:
-    """Runs a Deduper against the database: warm start, decide a batch, persist the decisions."""
+def urls_of(session: Session, article_ids: Iterable[int]) -> dict[int, str]:
+    ids = list(article_ids)
+    out: dict[int, str] = {}
+    for i in range(0, len(ids), _CHUNK):
+        out.update(session.execute(select(ArticleRow.id, ArticleRow.canonical_url)
+                                   .where(ArticleRow.id.in_(ids[i:i + _CHUNK]))).all())
+    return out
 
-    def __init__(self, engine: Engine, deduper: "Deduper") -> None:
-        self.engine = engine
-        self.deduper = deduper
-        self.seen_id = 0
 
-    def warm_start(self) -> None:
-        since = datetime.now(timezone.utc) - self.deduper.window
-        with Session(self.engine) as session:
-            self.seen_id = load_into(self.deduper, session, since=since)
+def ids_of(session: Session, urls: Iterable[str]) -> dict[str, int]:
+    keys = list(urls)
+    out: dict[str, int] = {}
+    for i in range(0, len(keys), _CHUNK):
+        out.update(session.execute(select(ArticleRow.canonical_url, ArticleRow.id)
+                                   .where(ArticleRow.canonical_url.in_(keys[i:i + _CHUNK]))).all())
+    return out
 
-    def process(self, articles: Sequence[Any], ids: Sequence[int]) -> list["Decision"]:
-        """Decide and store stories/duplicates for newly stored articles (ids in the same order)."""
-        from newsagg.dedupe.engine import from_article
 
-        if not articles:
-            return []
-        with Session(self.engine) as session, session.begin():
-            if self.engine.dialect.name == "postgresql":
-                session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-            # Catch up with articles other writers stored since we last looked.
-            others = load_into(self.deduper, session, after_id=self.seen_id)
-            decisions = self.deduper.process(from_article(a) for a in articles)
-            self._persist(session, decisions, list(ids))
-            self.seen_id = max(self.seen_id, others, *ids)
-        return decisions
+def survivor(key: str, merged: Mapping[str, str]) -> str:
+    """The story a key ends up in after this batch's merges (chains followed, loops cut)."""
+    seen = {key}
+    while key in merged and merged[key] not in seen:
+        key = merged[key]
+        seen.add(key)
+    return key
 
-    def _persist(self, session: Session, decisions: list["Decision"], ids: list[int]) -> None:
-        now = datetime.now(timezone.utc)
-        id_of = {d.key: i for d, i in zip(decisions, ids)}
-        wanted = {d.duplicate_of for d in decisions if d.duplicate_of is not None} - set(id_of)
-        if wanted:
-            id_of.update(dict(session.execute(select(ArticleRow.canonical_url, ArticleRow.id)
-                                              .where(ArticleRow.canonical_url.in_(list(wanted)))).all()))
-        # Stories: create the new keys, fold merged ones into their survivors.
-        keys = {d.story_key for d in decisions}
-        story_id = dict(session.execute(select(StoryRow.key, StoryRow.id).where(StoryRow.key.in_(keys))).all())
-        for d in decisions:
-            if d.story_key not in story_id:
-                story_id[d.story_key] = session.execute(insert(StoryRow).values(
-                    key=d.story_key, headline="", first_published_at=d.published_at or now,
-                    last_published_at=d.published_at or now, created_at=now, updated_at=now,
-                ).returning(StoryRow.id)).scalar_one()
-        touched = set(story_id.values())
-        merged = {old: d.story_key for d in decisions for old in d.merged_stories}
-        if merged:
-            old_ids = dict(session.execute(select(StoryRow.key, StoryRow.id)
-                                           .where(StoryRow.key.in_(list(merged)))).all())
-            for old_key, old_id in old_ids.items():
-                session.execute(update(ArticleRow).where(ArticleRow.story_id == old_id)
-                                .values(story_id=story_id[merged[old_key]]))
-                session.execute(delete(StoryRow).where(StoryRow.id == old_id))
-                touched.discard(old_id)
+
+def write_assignments(session: Session, assignments: Sequence[StoryAssignment], merged: Mapping[str, str],
+                      headlines: Mapping[str, str], now: datetime) -> None:
+    """Store a batch's story decisions (no commit).
+
+    `merged` maps story keys absorbed during the batch to the key that absorbed them.
+    Every assignment is resolved to its final story first, so a story merged away
+    later in the same batch is never created, and one stored earlier is emptied
+    into its survivor and deleted before anything points at it.
+    """
+    final = {a.article_id: survivor(a.story_key, merged) for a in assignments}
+    first_at: dict[str, datetime] = {}
+    for a in assignments:
+        key = final[a.article_id]
+        first_at[key] = min(first_at.get(key, a.published_at), a.published_at)
+    wanted = set(first_at) | {survivor(k, merged) for k in merged}
+    story_id = _story_ids(session, wanted)
+    for key in sorted(wanted - set(story_id)):
+        when = first_at.get(key, now)
+        story_id[key] = session.execute(insert(StoryRow).values(
+            key=key, headline="", first_published_at=when, last_published_at=when, created_at=now, updated_at=now,
+        ).returning(StoryRow.id)).scalar_one()
+    touched = {story_id[k] for k in first_at}
+    for old_key, old_id in _story_ids(session, set(merged) - wanted).items():
+        new_id = story_id[survivor(old_key, merged)]
+        session.execute(update(ArticleRow).where(ArticleRow.story_id == old_id).values(story_id=new_id))
+        session.execute(delete(StoryRow).where(StoryRow.id == old_id))
+        touched.add(new_id)
+    if assignments:
         session.execute(update(ArticleRow), [
-            {"id": id_of[d.key], "story_id": story_id[d.story_key],
-             "duplicate_of_id": id_of.get(d.duplicate_of) if d.duplicate_of is not None else None}
-            for d in decisions])
-        sigs = [{"article_id": id_of[d.key], "text_hash": d.text_hash, "minhash": d.minhash,
-                 "published_at": d.published_at or now} for d in decisions if d.text_hash or d.minhash]
-        if sigs:
-            session.execute(delete(ArticleSignatureRow).where(
-                ArticleSignatureRow.article_id.in_([s["article_id"] for s in sigs])))
-            session.execute(insert(ArticleSignatureRow), sigs)
-        headlines = {d.story_key: self.deduper.stories.stories[d.story_key].headline
-                     for d in decisions if d.story_key in self.deduper.stories.stories}
-        refresh_stories(session, touched, {story_id[k]: h for k, h in headlines.items() if k in story_id}, now)
+            {"id": a.article_id, "story_id": story_id[final[a.article_id]], "duplicate_of_id": a.duplicate_of_id}
+            for a in assignments])
+        session.execute(delete(ArticleSignatureRow).where(
+            ArticleSignatureRow.article_id.in_([a.article_id for a in assignments])))
+        sigs = [{"article_id": a.article_id, "text_hash": a.text_hash, "minhash": a.minhash,
+                 "published_at": a.published_at} for a in assignments]
+        session.execute(insert(ArticleSignatureRow), sigs)
+    refresh_stories(session, touched, {story_id[k]: h for k, h in headlines.items() if k in story_id}, now)
+
+
+def _story_ids(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    wanted = list(keys)
+    out: dict[str, int] = {}
+    for i in range(0, len(wanted), _CHUNK):
+        out.update(session.execute(select(StoryRow.key, StoryRow.id)
+                                   .where(StoryRow.key.in_(wanted[i:i + _CHUNK]))).all())
+    return out
 
 
 def refresh_stories(session: Session, story_ids: Iterable[int], headlines: dict[int, str], now: datetime) -> None:
     """Recompute first article/outlet, times and counts of stories from their members."""
     ids = list(story_ids)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i:i + _CHUNK]
         members: dict[int, list[Any]] = {}
         for r in session.execute(select(ArticleRow.story_id, ArticleRow.id, ArticleRow.source_id, ArticleRow.title,
                                         ArticleRow.published_at, ArticleRow.duplicate_of_id)

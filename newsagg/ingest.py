@@ -1,26 +1,52 @@
-"""Store a batch of normalised articles, then link and dedupe what is new.
+"""Store a batch of normalised articles, link them to shows and decide their stories: all or nothing.
 
-The order matters and is the same for every entry point (crawl pipeline, workers):
+For every entry point (crawl pipeline, workers), per batch:
+0. text hygiene (newsagg.normalize.hygiene): an article that cannot be stored even
+   cleaned is a failure of its own source, never of the batch;
 1. upsert the batch (identity: canonical URL, per-source GUID) -> new / updated / unchanged;
 2. link new and changed articles to shows (the catalogue's matcher is built once);
 3. run new articles through the Deduper: syndicated copies get `duplicate_of`, every
    article a story; decisions and signatures are persisted.
-Unchanged articles cost nothing past step 1, which keeps reruns cheap.
+The three steps commit in ONE transaction: a kill at any point leaves either all of
+it or none of it, and a rerun sees what was lost as new. Unchanged articles cost
+nothing past step 1, which keeps reruns cheap.
+
+Failure isolation: when the batch transaction fails for a reason other than the
+database being unreachable, it is retried item by item; every good item is stored
+and every bad one is returned as an ItemFailure (source, key, one-line reason).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from models.store import ArticleStore, StoreResult
-from models.stories import StoryWriter
+from models.store import ArticleStore, StoreResult, retrying
+from newsagg.faults import fault_point
+from newsagg.normalize.hygiene import UnstorableArticle, sanitise_article
 from newsagg.records import Article
 from newsagg.sources import Source
+
+logger = logging.getLogger(__name__)
+
+# The database itself failed (unreachable, locked, disk full): retrying item by item cannot help.
+_DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+@dataclass
+class ItemFailure:
+    source: str
+    key: str
+    reason: str  # one line
+
+    def line(self) -> str:
+        return f"item {self.key[:300]}: {self.reason}"
 
 
 @dataclass
@@ -30,6 +56,25 @@ class IngestResult:
     stories_new: int = 0
     duplicates: int = 0
     flags: list[str] = field(default_factory=list)
+    failures: list[ItemFailure] = field(default_factory=list)
+
+    def add(self, other: "IngestResult") -> None:
+        s, o = self.store, other.store
+        s.new, s.updated, s.unchanged, s.duplicate = (s.new + o.new, s.updated + o.updated,
+                                                      s.unchanged + o.unchanged, s.duplicate + o.duplicate)
+        s.ids += o.ids
+        s.outcomes += o.outcomes
+        s.per_source.update(o.per_source)
+        self.linked += other.linked
+        self.stories_new += other.stories_new
+        self.duplicates += other.duplicates
+        self.failures += other.failures
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one short line (a database error's first line, never an item's repr)."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:300] if text else ''}"
 
 
 class Ingestor:
@@ -47,43 +92,93 @@ class Ingestor:
                 session.commit()
                 self.linker = linker_for_session(session)
                 self.catalogue_version = catalogue_version(session)
-        self.stories: StoryWriter | None = None
+        self.stories = None
         if dedupe:
-            from newsagg.dedupe.engine import Deduper
+            from newsagg.stories_writer import StoryAssigner
 
-            self.stories = StoryWriter(engine, Deduper(window=window))
+            self.stories = StoryAssigner(engine, window)
             self.stories.warm_start()
 
-    def _link(self, articles: Sequence[Article]) -> None:
-        assert self.linker is not None
-        for a in articles:
-            a.shows = self.linker.link(a.title, a.body or "", description=a.summary or "",
-                                       emphasized=a.emphasized, published_at=a.published_at)
-
-    def _write_links(self, articles: Sequence[Article], ids: Sequence[int]) -> None:
+    def _link(self, session: Session, articles: Sequence[Article], ids: Sequence[int]) -> None:
         from newsagg.shows.store import write_links
 
+        assert self.linker is not None
+        for a, aid in zip(articles, ids):
+            a.shows = self.linker.link(a.title, a.body or "", description=a.summary or "",
+                                       emphasized=a.emphasized, published_at=a.published_at)
+            write_links(session, aid, a.shows, self.catalogue_version)
+
+    def _reset(self) -> None:
+        """A batch transaction rolled back: cached source ids and the deduper's decisions may be gone."""
+        self.store.forget_uncommitted()
+        if self.stories is not None and self.stories.dirty:
+            self.stories.reset()
+
+    def _ingest_once(self, batch: Sequence[Article]) -> IngestResult:
         with Session(self.engine) as session, session.begin():
-            for a, aid in zip(articles, ids):
-                write_links(session, aid, a.shows, self.catalogue_version)
+            if self.stories is not None:
+                from newsagg.stories_writer import lock_stories
+
+                lock_stories(session)  # taken first: concurrent writers commit in decision order
+            fault_point("before-store")
+            result = IngestResult(self.store.store_in(session, batch, datetime.now(timezone.utc)))
+            fault_point("after-articles")
+            changed = [(a, i, o) for a, i, o in zip(batch, result.store.ids, result.store.outcomes)
+                       if o in ("new", "updated")]
+            if self.linker is not None and changed:
+                self._link(session, [a for a, _, _ in changed], [i for _, i, _ in changed])
+                result.linked = sum(1 for a, _, _ in changed if a.shows)
+            fault_point("after-links")
+            if self.stories is not None and changed:
+                # Oldest first: who had a story first should not depend on arrival order.
+                fresh = sorted(((a, i) for a, i, o in changed if o == "new"),
+                               key=lambda p: (p[0].published_at, p[0].canonical_url))
+                decisions = self.stories.assign(session, [a for a, _ in fresh], [i for _, i in fresh])
+                result.stories_new = sum(1 for d in decisions if d.is_new_story)
+                result.duplicates = sum(1 for d in decisions if d.duplicate_of is not None)
+            fault_point("after-stories")
+        if self.stories is not None:
+            self.stories.dirty = False  # committed: memory and database agree again
+        fault_point("after-commit")
+        return result
+
+    def _ingest_retrying(self, batch: Sequence[Article]) -> IngestResult:
+        try:
+            return retrying(lambda: self._ingest_once(batch), on_retry=self._reset)
+        except BaseException:
+            self._reset()
+            raise
 
     def ingest(self, batch: Sequence[Article]) -> IngestResult:
-        result = IngestResult(self.store.store(batch))
-        changed = [(a, i, o) for a, i, o in zip(batch, result.store.ids, result.store.outcomes)
-                   if o in ("new", "updated")]
-        if not changed:
-            return result
-        articles = [a for a, _, _ in changed]
-        ids = [i for _, i, _ in changed]
-        if self.linker is not None:
-            self._link(articles)
-            self._write_links(articles, ids)
-            result.linked = sum(1 for a in articles if a.shows)
-        if self.stories is not None:
-            # Oldest first: who had a story first should not depend on arrival order.
-            fresh = sorted(((a, i) for a, i, o in changed if o == "new"),
-                           key=lambda p: (p[0].published_at, p[0].canonical_url))
-            decisions = self.stories.process([a for a, _ in fresh], [i for _, i in fresh])
-            result.stories_new = sum(1 for d in decisions if d.is_new_story)
-            result.duplicates = sum(1 for d in decisions if d.duplicate_of is not None)
+        failures: list[ItemFailure] = []
+        clean: list[Article] = []
+        for article in batch:
+            try:
+                clean.append(sanitise_article(article))
+            except UnstorableArticle as exc:
+                failures.append(ItemFailure(article.source, article.canonical_url, str(exc)))
+        result = IngestResult(StoreResult())
+        if clean:
+            try:
+                result = self._ingest_retrying(clean)
+            except _DATABASE_DOWN:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one bad item must not cost the batch
+                logger.warning("batch of %d articles failed (%s): storing them one by one", len(clean),
+                               one_line(exc))
+                result = self._one_by_one(clean)
+        result.failures = failures + result.failures
+        for failure in result.failures:
+            logger.warning("source %s: %s", failure.source, failure.line())
         return result
+
+    def _one_by_one(self, batch: Sequence[Article]) -> IngestResult:
+        total = IngestResult(StoreResult())
+        for article in batch:
+            try:
+                total.add(self._ingest_retrying([article]))
+            except _DATABASE_DOWN:
+                raise
+            except Exception as exc:  # noqa: BLE001 - recorded against the item's own source
+                total.failures.append(ItemFailure(article.source, article.canonical_url, one_line(exc)))
+        return total

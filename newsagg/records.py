@@ -99,3 +99,15 @@ class ShowLink:
     primary: bool = False
     seasons: list[int] = field(default_factory=list)
     found_in: str = "body"  # title | description | body
+
+
+@dataclass
+class StoryAssignment:
+    """A dedupe decision as the database stores it: the article's story, the article it copies, its signature."""
+
+    article_id: int
+    story_key: str
+    duplicate_of_id: int | None
+    text_hash: str | None
+    minhash: bytes | None
+    published_at: datetime

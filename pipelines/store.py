@@ -3,7 +3,8 @@
 Items are buffered and handed to newsagg.ingest.Ingestor per batch (NEWSAGG_STORE_BATCH)
 or after NEWSAGG_STORE_MAX_WAIT seconds, in a worker thread so the reactor keeps
 fetching. What has been written is committed: a kill loses only the open batch,
-and the rerun stores it without duplicating anything.
+and the rerun stores it without duplicating anything. Items that cannot be stored
+count as errors of their own source (the run is then `partial`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -18,7 +20,7 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
 from models.db import open_database
-from newsagg.ingest import Ingestor, IngestResult
+from newsagg.ingest import Ingestor, IngestResult, one_line
 from newsagg.records import Article
 
 logger = logging.getLogger(__name__)
@@ -64,8 +66,25 @@ class StorePipeline:
             self.last_flush = time.monotonic()
             if not batch or self.ingestor is None:
                 return
-            result: IngestResult = await deferred_to_future(threads.deferToThread(self.ingestor.ingest, batch))
+            try:
+                result: IngestResult = await deferred_to_future(threads.deferToThread(self.ingestor.ingest, batch))
+            except Exception as exc:  # noqa: BLE001 - the database failed: every source in the batch is told
+                self._count_lost(batch, one_line(exc))
+                return
         self._count(batch, result)
+
+    def _fail(self, source: str, reason: str, items: int = 1) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(f"newsagg/{source}/errors", items)
+        stats.inc_value(f"newsagg/{source}/items_failed", items)
+        stats.set_value(f"newsagg/{source}/last_error", reason[:500])
+
+    def _count_lost(self, batch: list[Article], reason: str) -> None:
+        per_source = Counter(a.source for a in batch)
+        for source, n in per_source.items():
+            self._fail(source, f"{n} items not stored: {reason}", n)
+            logger.error("source %s: %d items not stored: %s", source, n, reason)
 
     def _count(self, batch: list[Article], result: IngestResult) -> None:
         stats = self.crawler.stats
@@ -74,6 +93,8 @@ class StorePipeline:
         stats.inc_value("newsagg/syndicated_copies", result.duplicates)
         for (source, outcome), n in result.store.per_source.items():
             stats.inc_value(f"newsagg/{source}/items_{outcome}", n)
+        for failure in result.failures:
+            self._fail(failure.source, failure.line())
         for article in batch:
             key = f"newsagg/{article.source}/newest_item_at"
             newest = stats.get_value(key)

@@ -104,7 +104,7 @@ def _load_window(deduper: Any, db: str) -> None:
     from sqlalchemy.orm import Session
 
     from models.db import open_database
-    from models.stories import load_into
+    from newsagg.stories_writer import load_into
 
     engine = open_database(db)
     try:
