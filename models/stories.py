@@ -46,22 +46,20 @@ def show_titles(session: Session, article_ids: Sequence[int]) -> dict[int, list[
     return shows
 
 
-def urls_of(session: Session, article_ids: Iterable[int]) -> dict[int, str]:
-    ids = list(article_ids)
-    out: dict[int, str] = {}
-    for i in range(0, len(ids), _CHUNK):
-        out.update(session.execute(select(ArticleRow.id, ArticleRow.canonical_url)
-                                   .where(ArticleRow.id.in_(ids[i:i + _CHUNK]))).all())
+def _lookup(session: Session, key_col: Any, value_col: Any, keys: Iterable[Any]) -> dict[Any, Any]:
+    wanted = list(keys)
+    out: dict[Any, Any] = {}
+    for i in range(0, len(wanted), _CHUNK):
+        out.update(session.execute(select(key_col, value_col).where(key_col.in_(wanted[i:i + _CHUNK]))).all())
     return out
+
+
+def urls_of(session: Session, article_ids: Iterable[int]) -> dict[int, str]:
+    return _lookup(session, ArticleRow.id, ArticleRow.canonical_url, article_ids)
 
 
 def ids_of(session: Session, urls: Iterable[str]) -> dict[str, int]:
-    keys = list(urls)
-    out: dict[str, int] = {}
-    for i in range(0, len(keys), _CHUNK):
-        out.update(session.execute(select(ArticleRow.canonical_url, ArticleRow.id)
-                                   .where(ArticleRow.canonical_url.in_(keys[i:i + _CHUNK]))).all())
-    return out
+    return _lookup(session, ArticleRow.canonical_url, ArticleRow.id, urls)
 
 
 def survivor(key: str, merged: Mapping[str, str]) -> str:
@@ -113,12 +111,7 @@ def write_assignments(session: Session, assignments: Sequence[StoryAssignment], 
 
 
 def _story_ids(session: Session, keys: Iterable[str]) -> dict[str, int]:
-    wanted = list(keys)
-    out: dict[str, int] = {}
-    for i in range(0, len(wanted), _CHUNK):
-        out.update(session.execute(select(StoryRow.key, StoryRow.id)
-                                   .where(StoryRow.key.in_(wanted[i:i + _CHUNK]))).all())
-    return out
+    return _lookup(session, StoryRow.key, StoryRow.id, keys)
 
 
 def refresh_stories(session: Session, story_ids: Iterable[int], headlines: dict[int, str], now: datetime) -> None:

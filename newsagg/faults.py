@@ -15,8 +15,9 @@ from collections.abc import Callable
 POINTS = ("before-store", "after-articles", "after-links", "after-stories", "after-commit")
 
 
-class InjectedFault(RuntimeError):
-    """Raised at a fault point on request."""
+class InjectedFault(BaseException):
+    """Raised at a fault point on request. A BaseException, like the kill it stands for: no
+    `except Exception` (item isolation, pipelines) may swallow it."""
 
 
 hook: Callable[[str], None] | None = None

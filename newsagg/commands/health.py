@@ -14,16 +14,23 @@ def health(
     failed_runs: Annotated[int, typer.Option(help="Unhealthy when this many last runs failed")] = 3,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only unhealthy sources")] = False,
 ) -> None:
-    """Check each source's recent runs; exits 1 when any source is unhealthy (for cron and monitors)."""
+    """Check each source's recent runs and the database's invariants (as `newsagg check`); exits 1 when any
+    source is unhealthy or an invariant is broken (for cron and monitors)."""
     from rich.console import Console
     from rich.table import Table
 
     from models.db import open_database
     from newsagg.health import check_health
 
+    from newsagg.commands.check import print_problems
+    from newsagg.integrity import check_integrity
+
     engine = open_database(db)
-    results = check_health(engine, source, failed_runs=failed_runs)
-    engine.dispose()
+    try:
+        results = check_health(engine, source, failed_runs=failed_runs)
+        problems = check_integrity(engine)  # the database's own invariants (`newsagg check`)
+    finally:
+        engine.dispose()
     table = Table("source", "runs", "last status", "last items", "median", "health")
     for h in results:
         if quiet and h.healthy:
@@ -32,7 +39,8 @@ def health(
                       "ok" if h.healthy else "; ".join(h.problems))
     if table.rows:
         Console(width=200).print(table)
-    if any(not h.healthy for h in results):
+    print_problems(problems)
+    if any(not h.healthy for h in results) or problems:
         raise typer.Exit(1)
 
 
