@@ -18,15 +18,7 @@ from sqlalchemy import text
 from conftest import registry_toml, run_cli
 from models.db import open_database
 from newsagg.demo.server import FixtureServer, Resource
-
-
-def _rss(base: str, prefix: str, n: int) -> bytes:
-    items = "".join(
-        f"<item><title>{prefix} story {i}</title><link>{base}/{prefix}/story-{i}/</link>"
-        f"<pubDate>Sun, 17 Jan 2016 2{i % 4}:05:00 +0000</pubDate>"
-        f"<description>Teaser {i} about {prefix}</description></item>" for i in range(n))
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{prefix}</title>{items}'
-            f"</channel></rss>").encode()
+from test_crawl import _rss
 
 
 def _poison_feed(base: str) -> bytes:
