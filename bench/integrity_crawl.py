@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.feed_bench import CTYPE, SOURCES, make_feed  # noqa: E402
+from bench.feed_bench import CTYPE, SOURCES, make_feed, registry  # noqa: E402
 from newsagg.demo.server import FixtureServer, Resource  # noqa: E402
 
 _ITEM = re.compile(r"<title>(.*?)</title>\s*<link>(.*?)</link>.*?<content:encoded><!\[CDATA\[(.*?)\]\]>", re.S)
@@ -36,25 +36,15 @@ def site(base: str, feeds: int, items: int) -> dict[str, Resource]:
     start = datetime.now(timezone.utc).replace(second=0, microsecond=0)
     out: dict[str, Resource] = {}
     for n in range(feeds):
-        prefix = f"{base}/o{n % SOURCES}"
+        prefix = f"{base}/s{n % SOURCES}"
         feed = make_feed(rng, prefix, f"Outlet {n % SOURCES}", n, items, start)
-        out[f"/o{n % SOURCES}/feed/{n}/"] = Resource(feed, content_type=CTYPE)
+        out[f"/s{n % SOURCES}/feed/{n}/"] = Resource(feed, content_type=CTYPE)
         for title, link, body in _ITEM.findall(feed.decode("utf-8")):
             page = (f"<!DOCTYPE html><html><head><title>{title}</title>"
                     f'<link rel="canonical" href="{html.escape(link)}"></head><body><article><h1>{title}</h1>'
                     f"{body}</article></body></html>")
             out[link[len(base):]] = Resource(page.encode("utf-8"))
     return out
-
-
-def registry(base: str, paths: list[str]) -> str:
-    out = []
-    for s in range(SOURCES):
-        feeds = ", ".join(f'"{base}{p}"' for p in paths if p.startswith(f"/o{s}/feed/"))
-        if feeds:
-            out.append(f'[[source]]\nname = "outlet{s}"\ntitle = "Outlet {s}"\nfeeds = [{feeds}]\n'
-                       "allow_private_hosts = true\n")
-    return "\n".join(out)
 
 
 def main() -> None:
@@ -69,7 +59,9 @@ def main() -> None:
         for path, res in resources.items():
             server.set(path, res)
         reg = Path(tmp) / "sources.toml"
-        reg.write_text(registry(server.base_url, list(resources)), "utf-8")
+        feeds = [p for p in resources if "/feed/" in p]
+        # feed_bench's registry, with article pages followed
+        reg.write_text(registry(server.base_url, feeds).replace("follow_links = false\n", ""), "utf-8")
         db = args.db or str(Path(tmp) / "integrity.db")
         crawl = subprocess.run([sys.executable, "-m", "newsagg.cli", "crawl", "--sources", str(reg), "--db", db,
                                 "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"],

@@ -110,6 +110,10 @@ class FeedSpider(scrapy.Spider):
         touched = [st for st in self.feed_state.values() if st.source]
         if not touched:
             return
+        assert self.crawler.stats is not None
+        for st in touched:
+            if self.crawler.stats.get_value(f"newsagg/{st.source}/items_failed"):
+                st.etag = st.last_modified = None  # items were not stored: the next run must not get a 304
         engine = open_database(self.crawler.settings.get("NEWSAGG_DATABASE_URL"))
         try:
             save_feed_state(engine, touched)
