@@ -147,3 +147,23 @@ def test_check_finds_and_repair_fixes_broken_rows(tmp_path: Path) -> None:
             "articles missing from the full-text index"} <= names
     repair(engine)
     _assert_invariants(engine)
+
+
+def test_check_and_health_commands_report_and_repair(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    db = tmp_path / "c.db"
+    engine = open_database(str(db))
+    Ingestor(engine).ingest(_articles([[([0, 1], False, 0, 1), ([3, 4], False, 1, 2)]], 2)[0])
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE articles SET story_id = NULL WHERE id = 2"))
+    engine.dispose()
+    check = run_cli("check", "--db", str(db))
+    assert check.returncode == 1
+    assert "broken: articles without a story: 1 (ids 2)" in check.stdout.splitlines()
+    health = run_cli("health", "--db", str(db))
+    assert health.returncode == 1 and "broken: articles without a story: 1 (ids 2)" in health.stdout
+    repaired = run_cli("check", "--repair", "--db", str(db))
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert "repaired: decided stories and signatures of 1 articles" in repaired.stdout
+    assert run_cli("check", "--db", str(db)).stdout.strip() == "ok: every invariant holds"
