@@ -136,20 +136,20 @@ def _record_revisions(session: Session, updates: list[dict[str, Any]], now: date
 def _existing(session: Session, articles: Sequence[Article], source_ids: dict[str, int]) -> tuple[dict, dict]:
     urls = list({a.canonical_url for a in articles})
     pairs = list({(source_ids[a.source], a.guid) for a in articles if a.guid})
-    by_url: dict[str, tuple[int, str]] = {}
-    by_guid: dict[tuple[int, str], tuple[int, str]] = {}
+    by_url: dict[str, tuple[int, str, int]] = {}  # -> (id, content hash, source id)
+    by_guid: dict[tuple[int, str], tuple[int, str, int]] = {}
     cols = (ArticleRow.id, ArticleRow.canonical_url, ArticleRow.source_id, ArticleRow.guid, ArticleRow.content_hash)
     for i in range(0, len(urls), _QUERY_CHUNK):
         for r in session.execute(select(*cols).where(ArticleRow.canonical_url.in_(urls[i:i + _QUERY_CHUNK]))):
-            by_url[r.canonical_url] = (r.id, r.content_hash)
+            by_url[r.canonical_url] = (r.id, r.content_hash, r.source_id)
             if r.guid:
-                by_guid[(r.source_id, r.guid)] = (r.id, r.content_hash)
+                by_guid[(r.source_id, r.guid)] = (r.id, r.content_hash, r.source_id)
     for i in range(0, len(pairs), _QUERY_CHUNK):
         chunk = pairs[i:i + _QUERY_CHUNK]
         stmt = select(*cols).where(tuple_(ArticleRow.source_id, ArticleRow.guid).in_(chunk))
         for r in session.execute(stmt):
-            by_guid[(r.source_id, r.guid)] = (r.id, r.content_hash)
-            by_url.setdefault(r.canonical_url, (r.id, r.content_hash))
+            by_guid[(r.source_id, r.guid)] = (r.id, r.content_hash, r.source_id)
+            by_url.setdefault(r.canonical_url, (r.id, r.content_hash, r.source_id))
     return by_url, by_guid
 
 
@@ -205,6 +205,11 @@ def _store_once(session: Session, articles: Sequence[Article], source_ids: dict[
             inserts.append(values)
             insert_pos.append(i)
             result.count(a.source, "new")
+        elif hit[2] != sid:
+            # Another source's article (an aggregator relisting its URL): it is a copy here,
+            # never an update, or any feed could rewrite any outlet's stored articles.
+            ids[i] = hit[0]
+            result.count(a.source, "duplicate")
         elif hit[1] == chash and a.page_status is None:  # same feed data, no new page data
             ids[i] = hit[0]
             result.count(a.source, "unchanged")
@@ -250,6 +255,7 @@ def _store_once(session: Session, articles: Sequence[Article], source_ids: dict[
             result.new += again.new
             result.updated += again.updated
             result.unchanged += again.unchanged
+            result.duplicate += again.duplicate
     if updates:
         updates.sort(key=lambda u: u["id"])  # one row-lock order for all writers: no deadlocks
         _record_revisions(session, updates, now)

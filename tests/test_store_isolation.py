@@ -96,3 +96,15 @@ def test_surrogate_pairs_are_joined_and_fields_capped() -> None:
     assert len(a.tags) == 50 and len(a.tags[0]) == 200
     with pytest.raises(UnstorableArticle):
         sanitise_article(_article("s", 2, title="\x00\ud800"))
+
+
+def test_another_source_cannot_overwrite_a_stored_article(db_url: str) -> None:
+    """Found while attacking the store: any feed listing another outlet's URL rewrote its article."""
+    engine = open_database(db_url)
+    store = Ingestor(engine, link_shows=False).store
+    store.store([_article("variety", 1, title="The real headline")])
+    relisted = store.store([_article("spammer", 1, canonical_url="https://variety.com/1/", title="HACKED")])
+    assert relisted.outcomes == ["duplicate"]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT s.name, a.title FROM articles a JOIN sources s ON s.id = a.source_id")
+                            ).all() == [("variety", "The real headline")]
