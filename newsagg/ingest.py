@@ -100,13 +100,13 @@ class Ingestor:
             self.stories.warm_start()
 
     def _link(self, session: Session, articles: Sequence[Article], ids: Sequence[int]) -> None:
-        from newsagg.shows.store import write_links
+        from newsagg.shows.store import write_links_bulk
 
         assert self.linker is not None
-        for a, aid in zip(articles, ids):
+        for a in articles:
             a.shows = self.linker.link(a.title, a.body or "", description=a.summary or "",
                                        emphasized=a.emphasized, published_at=a.published_at)
-            write_links(session, aid, a.shows, self.catalogue_version)
+        write_links_bulk(session, [(aid, a.shows) for a, aid in zip(articles, ids)], self.catalogue_version)
 
     def _reset(self) -> None:
         """A batch transaction rolled back: cached source ids and the deduper's decisions may be gone."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from models.schema import ArticleRow, ArticleShowRow, ArticleShowScanRow, ShowRow
@@ -196,6 +196,26 @@ def write_links(session: Session, article_id: int, links: Sequence[ShowLink], ve
         session.add(ArticleShowScanRow(article_id=article_id, catalogue_version=version, linked_at=_now()))
     else:
         scan.catalogue_version, scan.linked_at = version, _now()
+
+
+def write_links_bulk(session: Session, links_by_article: Sequence[tuple[int, Sequence[ShowLink]]],
+                     version: str) -> None:
+    """write_links for a batch in a few statements (the crawl's path; no commit). Last entry per id wins."""
+    latest = dict(links_by_article)
+    ids = list(latest)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        session.execute(delete(ArticleShowRow).where(ArticleShowRow.article_id.in_(chunk)))
+        session.execute(delete(ArticleShowScanRow).where(ArticleShowScanRow.article_id.in_(chunk)))
+    rows = [{"article_id": aid, "show_id": link.show_id, "confidence": link.confidence, "is_primary": link.primary,
+             "seasons": list(link.seasons), "found_in": link.found_in}
+            for aid, links in latest.items() for link in {lk.show_id: lk for lk in links}.values()]
+    if rows:
+        session.execute(insert(ArticleShowRow), rows)
+    if ids:
+        now = _now()
+        session.execute(insert(ArticleShowScanRow), [{"article_id": aid, "catalogue_version": version, "linked_at": now}
+                                                     for aid in ids])
 
 
 def link_articles(session: Session, article_ids: Iterable[int] | None = None, *,
