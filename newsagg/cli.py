@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from newsagg.cli_options import DbOption, SourceNames, SourcesOption, interactive
 from newsagg.errors import NewsaggError
 
 app = typer.Typer(
@@ -25,12 +26,6 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema: migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-DbOption = Annotated[Optional[str], typer.Option(
-    "--db", help="SQLAlchemy URL or SQLite file path [env: NEWSAGG_DATABASE_URL; default ./newsagg.db]")]
-SourcesOption = Annotated[Optional[Path], typer.Option(
-    "--sources", help="Source registry TOML replacing the packaged one [env: NEWSAGG_SOURCES]")]
-SourceNames = Annotated[Optional[list[str]], typer.Option(
-    "--source", help="Crawl only this source (repeatable)")]
 
 
 def _settings_overrides(pairs: list[str]) -> dict[str, str]:
@@ -42,10 +37,6 @@ def _settings_overrides(pairs: list[str]) -> dict[str, str]:
                                      param_hint="--set")
         out[key.strip()] = value
     return out
-
-
-def _interactive() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("CI")
 
 
 @app.command()
@@ -66,11 +57,11 @@ def crawl(
 
     chosen = select_sources(load_sources(sources), source)
     configure_logging(log_level, str(log_file) if log_file else None)
-    overrides: dict[str, object] = {"NEWSAGG_PROGRESS": _interactive()}
+    overrides: dict[str, object] = {"NEWSAGG_PROGRESS": interactive()}
     overrides.update(_settings_overrides(set_ or []))
     report = run_crawl(chosen, db, trigger=trigger, overrides=overrides)
-    if _interactive() or report.failed:
-        print_crawl_report(report, err=not _interactive())
+    if interactive() or report.failed:
+        print_crawl_report(report, err=not interactive())
     if report.failed:
         raise typer.Exit(1)
 
@@ -92,17 +83,15 @@ def demo(
 @app.command("sources")
 def list_sources(sources: SourcesOption = None) -> None:
     """List the configured sources (validates the registry). Disabled sources are crawled only when named."""
-    from rich.console import Console
-    from rich.table import Table
-
+    from newsagg.output import print_table
     from newsagg.sources import load_sources
 
-    table = Table("name", "title", "feeds", "sitemaps", "interval", "timezone", "page settings", "enabled")
+    rows = []
     for s in load_sources(sources):
         page = ", ".join(f"{k}={v}" for k, v in (("parser", s.parser), ("headline", s.headline)) if v)
-        table.add_row(s.name, s.title, str(len(s.feeds)), str(len(s.sitemaps)), str(s.interval), s.timezone,
-                      page or "-", "yes" if s.enabled else "no")
-    Console().print(table)
+        rows.append((s.name, s.title, len(s.feeds), len(s.sitemaps), str(s.interval), s.timezone, page or "-",
+                     "yes" if s.enabled else "no"))
+    print_table(("name", "title", "feeds", "sitemaps", "interval", "timezone", "page settings", "enabled"), rows)
 
 
 @db_app.command("upgrade")
@@ -121,6 +110,26 @@ def db_current(db: DbOption = None) -> None:
     from models.db import current_revision, make_engine
 
     typer.echo(current_revision(make_engine(db)) or "empty (no migrations applied)")
+
+
+@db_app.command("reader-role")
+def db_reader_role(
+    name: Annotated[str, typer.Argument(help="Role to create, e.g. analyst")],
+    password: Annotated[Optional[str], typer.Option(help="Login password (omit with trust/peer "
+                                                         "authentication)")] = None,
+    db: DbOption = None,
+) -> None:
+    """PostgreSQL: create a login role that can only read (SELECT on every table and view of the
+    schema, now and after migrations), for `newsagg sql` and other analyst tools."""
+    from models.db import make_engine
+    from newsagg.dbaccess import create_reader_role
+
+    engine = make_engine(db)
+    try:
+        schema = create_reader_role(engine, name, password)
+    finally:
+        engine.dispose()
+    typer.echo(f"role {name} can read schema {schema}: connect with --db postgresql://{name}@HOST/DB")
 
 
 def _register_command_modules() -> None:
@@ -146,12 +155,13 @@ def _strict_warnings() -> None:
         warnings.simplefilter("error", ScrapyDeprecationWarning)
 
 
-def main(target: typer.Typer | None = None, prog_name: str | None = None) -> None:
-    """Entry point: run the app (or a sub-app); user errors become one line on stderr."""
+def main(target: typer.Typer | None = None, prog_name: str | None = None, argv: list[str] | None = None) -> None:
+    """Entry point: run the app (or a sub-app) on argv (default sys.argv); user errors become one
+    line on stderr."""
     _strict_warnings()
     try:
         # Without standalone mode click returns the code of typer.Exit instead of exiting.
-        rc = (target or app)(standalone_mode=False, prog_name=prog_name)
+        rc = (target or app)(args=argv, standalone_mode=False, prog_name=prog_name)
         sys.exit(rc if isinstance(rc, int) else 0)
     except NewsaggError as exc:
         typer.echo(f"newsagg: error: {exc}", err=True)

@@ -4,6 +4,7 @@ stories of a day, and guarded raw SQL. Only SQLAlchemy Core: no Scrapy, no extra
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -70,6 +71,34 @@ def resolve_name(engine: Engine, table: str, column: str, value: str, what: str)
         [n for n in names if value.lower() in n.lower()][:3]
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     raise QueryError(f"unknown {what} {value!r}{hint}")
+
+
+def check_source_names(engine: Engine, names: list[str] | None) -> None:
+    """--source values must name sources the database knows (one line with close matches)."""
+    for name in names or ():
+        resolve_name(engine, "sources", "name", name, "source")
+
+
+def recent_runs(engine: Engine, limit: int = 20, source: str | None = None) -> list[tuple[Any, ...]]:
+    """The newest crawl runs (one row per source and run), as `newsagg runs` lists them."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from models.schema import CrawlRunRow, SourceRow
+
+    stmt = (select(CrawlRunRow, SourceRow.name).join(SourceRow, SourceRow.id == CrawlRunRow.source_id)
+            .order_by(CrawlRunRow.id.desc()).limit(limit))
+    if source:
+        stmt = stmt.where(SourceRow.name == source)
+    out = []
+    with Session(engine) as session:
+        for r, name in session.execute(stmt):
+            secs = f"{(r.finished_at - r.started_at).total_seconds():.1f}" if r.finished_at else "-"
+            out.append((r.run_id[:8], name, r.trigger, r.started_at.strftime("%Y-%m-%d %H:%M:%S"), secs, r.status,
+                        r.requests, r.responses_200, r.responses_304, r.responses_4xx, r.responses_5xx,
+                        r.items_seen, r.items_new, r.items_updated, r.items_duplicate, r.errors,
+                        (r.last_error or "")[:60]))
+    return out
 
 
 @dataclass
@@ -257,35 +286,48 @@ def stories_of_day(engine: Engine, day: str, show: str | None = None, limit: int
     return out
 
 
-# -- guarded raw SQL -------------------------------------------------------------------------
+# -- the analyst's raw SQL --------------------------------------------------------------------
 
-_READ_START = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(select|with|explain|values|table)\b", re.I | re.S)
+def run_readonly_sql(db: str | None, sql: str, limit: int | None = None, *, timeout: float | None = None,
+                     as_superuser: bool = False) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one statement of an analyst's SQL on a connection that cannot write.
 
+    Nothing here reads the text: the guarantees are the connection's (newsagg.dbaccess).
+    PostgreSQL gets the text as one prepared statement (extended protocol: a second
+    statement is a syntax error, and no placeholder parsing, so `LIKE '%x'` works);
+    SQLite's execute() refuses a second statement itself."""
+    from newsagg.dbaccess import DEFAULT_SQL_TIMEOUT, analyst_session
 
-def run_readonly_sql(engine: Engine, sql: str, limit: int | None = None) -> tuple[list[str], list[tuple]]:
-    """One read-only statement; writes, several statements and syntax errors are refused."""
-    import sqlparse
-
-    statements = [s for s in sqlparse.split(sql) if s.strip().rstrip(";").strip()]
-    if len(statements) != 1:
-        raise QueryError(f"newsagg sql runs exactly one statement; got {len(statements)}")
-    statement = statements[0].strip().rstrip(";")
-    if not _READ_START.match(statement):
-        raise QueryError("newsagg sql is read-only: only SELECT, WITH, EXPLAIN or VALUES statements are run")
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA query_only = ON")  # belt and braces: WITH ... DELETE, functions
-        else:
-            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+    if not sql.strip():
+        raise QueryError("newsagg sql needs a statement")
+    seconds = DEFAULT_SQL_TIMEOUT if timeout is None else timeout
+    if seconds <= 0:
+        raise QueryError("--timeout must be a positive number of seconds")
+    with analyst_session(db, seconds, as_superuser=as_superuser) as conn:
+        sqlite = isinstance(conn, sqlite3.Connection)
+        cur = conn.cursor()
         try:
-            result = conn.exec_driver_sql(statement)
-            columns = list(result.keys())
-            rows = [tuple(r) for r in (result.fetchmany(limit) if limit else result.fetchall())]
-        except Exception as exc:  # DBAPI errors: syntax, read-only violations, unknown tables
-            orig = getattr(exc, "orig", exc)
-            raise QueryError(f"SQL error: {str(orig).splitlines()[0]}") from None
+            if sqlite:
+                cur.execute(sql)
+            else:
+                cur.execute(sql.encode(), prepare=True)
+            columns = [d[0] for d in cur.description or ()]
+            rows = [tuple(r) for r in (cur.fetchmany(limit) if limit else cur.fetchall())] if columns else []
+        except Exception as exc:  # DBAPI errors: syntax, read-only violations, timeouts, unknown tables
+            raise QueryError(_sql_error(exc, seconds)) from None
         finally:
+            cur.close()
             conn.rollback()
-            if engine.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA query_only = OFF")
     return columns, rows
+
+
+def _sql_error(exc: Exception, timeout: float) -> str:
+    message = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    state = getattr(getattr(exc, "diag", None), "sqlstate", None)
+    if "one statement at a time" in message or "multiple commands into a prepared statement" in message:
+        return "newsagg sql runs exactly one statement"
+    if state == "25006" or "readonly database" in message:  # read_only_sql_transaction; SQLite's wording
+        return f"newsagg sql is read-only: {message}"
+    if state == "57014" or message == "interrupted":  # query_canceled by statement_timeout; progress handler
+        return f"query stopped after the {timeout:g} s timeout (raise it with --timeout)"
+    return f"SQL error: {message}"

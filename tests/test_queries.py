@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, text
 
-from conftest import run_cli
+from conftest import invoke, run_cli
 from models.db import open_database
 from models.schema import ArticleShowRow, ShowRow, StoryRow
 from models.store import ArticleStore
@@ -79,25 +79,25 @@ def test_filters_and_search(db_url: str) -> None:
 
 def test_views_and_stories(db_url: str) -> None:
     engine = open_database(db_url)
-    cols, rows = run_readonly_sql(engine, "SELECT source, title, shows, primary_show FROM v_articles ORDER BY id")
+    cols, rows = run_readonly_sql(db_url, "SELECT source, title, shows, primary_show FROM v_articles ORDER BY id",
+                                  as_superuser=True)
     assert rows[0][2] == "Jessica Jones" and rows[0][3] == "Jessica Jones"
-    _, counts = run_readonly_sql(engine, "SELECT show_title, articles, stories, outlets FROM v_show_daily_counts "
-                                         "ORDER BY show_title")
+    _, counts = run_readonly_sql(db_url, "SELECT show_title, articles, stories, outlets FROM v_show_daily_counts "
+                                         "ORDER BY show_title", as_superuser=True)
     assert [tuple(r) for r in counts] == [("Jessica Jones", 2, 1, 2), ("The Voice", 1, 1, 1)]
-    _, st = run_readonly_sql(engine, "SELECT headline, first_source, source_count FROM v_stories")
+    _, st = run_readonly_sql(db_url, "SELECT headline, first_source, source_count FROM v_stories", as_superuser=True)
     assert [tuple(r) for r in st] == [("Jessica Jones renewed for season 2", "variety", 2)]
     day = stories_of_day(engine, "2016-01-17", show="Jessica Jones")
     assert len(day) == 1 and day[0]["first_source"] == "variety" and day[0]["outlets"] == ["variety", "deadline"]
 
 
 def test_sql_refuses_writes_multiple_statements_and_reports_syntax_errors(db_url: str) -> None:
-    engine = open_database(db_url)
     for bad, msg in [("DELETE FROM articles", "read-only"), ("SELECT 1; SELECT 2", "exactly one statement"),
-                     ("WITH x AS (SELECT 1) DELETE FROM articles", "SQL error"),
+                     ("WITH x AS (SELECT 1) DELETE FROM articles", "read-only"),
                      ("SELECT FROM WHERE", "SQL error"), ("SELECT * FROM no_such_table", "SQL error")]:
         with pytest.raises(QueryError, match=msg):
-            run_readonly_sql(engine, bad)
-    assert run_readonly_sql(engine, "SELECT count(*) FROM articles")[1] == [(3,)]
+            run_readonly_sql(db_url, bad, as_superuser=True)
+    assert run_readonly_sql(db_url, "SELECT count(*) FROM articles", as_superuser=True)[1] == [(3,)]
 
 
 def test_cli_delete_is_refused_and_nothing_is_deleted(tmp_path: Path) -> None:
@@ -125,11 +125,17 @@ def test_cli_bad_input_is_one_line(tmp_path: Path) -> None:
 
 
 def test_empty_and_read_only_databases(tmp_path: Path) -> None:
+    missing_db = tmp_path / "missing.db"
+    for args in (("articles", "-f", "json"), ("stories", "--date", "2016-01-18", "-f", "jsonl"), ("sql", "SELECT 1")):
+        result = invoke(*args, "--db", str(missing_db))
+        assert result.exit_code == 2 and result.stderr == \
+            f"newsagg: error: no database at {missing_db} (run `newsagg crawl` or `newsagg demo` first, or pass --db)\n"
+    assert not missing_db.exists()
     empty = tmp_path / "empty.db"
-    proc = run_cli("articles", "--db", str(empty), "-f", "json")
-    assert proc.returncode == 0 and proc.stdout.strip() == "[]"
-    proc = run_cli("stories", "--date", "2016-01-18", "--db", str(empty), "-f", "jsonl")
-    assert proc.returncode == 0 and proc.stdout == ""
+    empty.touch()
+    result = invoke("articles", "--db", str(empty))
+    assert result.exit_code == 2 and "is empty (no newsagg tables)" in result.stderr
+    assert empty.stat().st_size == 0  # nothing created or migrated
     ro = tmp_path / "ro.db"
     _seed(str(ro))
     run_cli("sql", "--db", str(ro), "SELECT 1")  # let the database settle (WAL checkpoint) first

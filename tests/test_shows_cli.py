@@ -57,7 +57,7 @@ def db(tmp_path: Path) -> str:
 
 def test_show_timeline_after_linking(db: str) -> None:
     ids = _seed_db(db)
-    r = run_cli("show", "Jessica Jones", "--db", db, "--format", "json")
+    r = run_cli("show", "Jessica Jones", "--db", db, "--format", "json", "--link-new")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["show"]["title"] == "Jessica Jones"
@@ -80,6 +80,10 @@ def test_show_timeline_after_linking(db: str) -> None:
 
 
 def test_unknown_show_is_one_line_with_close_matches(db: str) -> None:
+    missing = run_cli("show", "Jessica Jones", "--db", db)  # a read command creates nothing
+    assert missing.returncode == 2 and "no database at" in missing.stderr and not Path(db).exists()
+    _seed_db(db)
+    assert run_cli("shows", "list", "--db", db, "--limit", "1").returncode == 0  # seeds the starter catalogue
     r = run_cli("show", "Jessica Jonez", "--db", db)
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and '"Jessica Jones (2015)"' in r.stderr

@@ -47,7 +47,7 @@ def digest(
     from newsagg.digest import state as digest_state
     from newsagg.digest.build import build_digest
     from newsagg.digest.dates import parse_day, parse_zone, today
-    from newsagg.digest.db import open_readonly
+    from newsagg.dbaccess import open_readonly
     from newsagg.digest.render import FORMATS, render
     from newsagg.digest.shows import resolve_shows
     from newsagg.errors import NewsaggError
@@ -107,7 +107,7 @@ def export(
     import tempfile
 
     from newsagg.digest.dates import parse_instant, parse_zone
-    from newsagg.digest.db import open_readonly
+    from newsagg.dbaccess import open_readonly
     from newsagg.digest.export import EXPORT_FORMATS, iter_articles, write_export
     from newsagg.errors import NewsaggError
 

@@ -17,8 +17,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-DbOption = Annotated[Optional[str], typer.Option(
-    "--db", help="SQLAlchemy URL or SQLite file path [env: NEWSAGG_DATABASE_URL; default ./newsagg.db]")]
+from newsagg.cli_options import DbOption
 
 
 def register(app: typer.Typer) -> None:
@@ -169,27 +168,34 @@ def register(app: typer.Typer) -> None:
         since: Annotated[Optional[str], typer.Option(help="Only articles newer than this: 30d, 12h, 2w, 6m, 1y "
                                                           "or an ISO date")] = None,
         fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
-        link_new: Annotated[bool, typer.Option("--link-new/--no-link-new", help="First link articles not yet "
-                                                                               "linked to the catalogue")] = True,
+        link_new: Annotated[bool, typer.Option("--link-new", help="First link articles not yet linked to the "
+                                                                  "catalogue (writes; otherwise read-only)")] = False,
         db: DbOption = None,
     ) -> None:
         """A show's timeline: its stories and articles, with outlets and seasons, newest first."""
+        from sqlalchemy.orm import Session
+
+        from newsagg.dbaccess import open_existing, open_readonly
         from newsagg.errors import NewsaggError
+        from newsagg.output import check_format, print_table, write_rows
         from newsagg.shows.store import ensure_catalogue, link_pending, resolve_show
         from newsagg.shows.timeline import parse_since, show_timeline
 
-        if fmt not in ("table", "json", "csv"):
-            raise NewsaggError(f"--format: expected table, json or csv, got {fmt!r}")
+        fmt = check_format(fmt, ("table", "json", "csv"))
         try:
             cutoff = parse_since(since)
         except ValueError as exc:
             raise NewsaggError(str(exc)) from None
-        with _session(db) as session:
-            ensure_catalogue(session)
-            if link_new:
-                link_pending(session)
-            row = resolve_show(session, title)
-            entries = show_timeline(session, row.id, cutoff)
+        engine = open_existing(db) if link_new else open_readonly(db)
+        try:
+            with Session(engine, expire_on_commit=False) as session:
+                if link_new:
+                    ensure_catalogue(session)
+                    link_pending(session)
+                row = resolve_show(session, title)
+                entries = show_timeline(session, row.id, cutoff)
+        finally:
+            engine.dispose()
         label = f"{row.title} ({(row.premiered_on or '?')[:4]}, {row.network or 'unknown network'})"
         if fmt == "json":
             import json
@@ -198,24 +204,19 @@ def register(app: typer.Typer) -> None:
                                             "network": row.network},
                                    "stories": [e.as_dict() for e in entries]}, ensure_ascii=False, indent=2))
             return
-        flat = [{"story_id": e.story_id, "story": e.headline, "published_at": a.published_at.isoformat(),
-                 "outlet": a.outlet, "title": a.title, "seasons": a.seasons, "primary": a.primary,
-                 "url": a.url} for e in entries for a in e.articles]
         if fmt == "csv":
-            _emit(flat, "csv", list(flat[0]) if flat else ["story_id", "story", "published_at", "outlet",
-                                                           "title", "seasons", "primary", "url"])
+            columns = ("story_id", "story", "published_at", "outlet", "title", "seasons", "primary", "url")
+            write_rows(columns, [(e.story_id, e.headline, a.published_at, a.outlet, a.title, a.seasons, a.primary,
+                                  a.url) for e in entries for a in e.articles], "csv")
             return
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table("first seen", "story / articles", "outlets", "seasons", title=label)
+        rows: list[tuple[str, str, str, str]] = []
         for e in entries:
-            table.add_row(e.first_published_at.strftime("%Y-%m-%d %H:%M"), f"[bold]{e.headline}[/bold]",
-                          ", ".join(e.outlets), ", ".join(map(str, e.seasons)))
+            rows.append((e.first_published_at.strftime("%Y-%m-%d %H:%M"), e.headline, ", ".join(e.outlets),
+                         ", ".join(map(str, e.seasons))))
             if len(e.articles) > 1 or e.articles[0].title != e.headline:
-                for a in e.articles:
-                    table.add_row("", f"  {a.published_at:%m-%d %H:%M} {a.outlet}: {a.title}", "", "")
-        Console().print(table)
+                rows.extend(("", f"  {a.published_at:%m-%d %H:%M} {a.outlet}: {a.title}", "", "")
+                            for a in e.articles)
+        print_table(("first seen", "story / articles", "outlets", "seasons"), rows, title=label)
         if not entries:
             typer.echo(f"no articles about {row.title} yet" + (f" since {since}" if since else ""))
 
@@ -277,27 +278,13 @@ def _link_one(linker: Any, line: str) -> dict[str, Any]:
 
 
 def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
+    """json: every field; csv and table: `columns`, through the one output layer."""
     import json
 
-    from newsagg.errors import NewsaggError
+    from newsagg.output import check_format, write_rows
 
+    fmt = check_format(fmt, ("table", "json", "csv"))
     if fmt == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        import csv
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for r in rows:
-            writer.writerow({k: ("|".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()})
-    elif fmt == "table":
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(*columns)
-        for r in rows:
-            table.add_row(*[", ".join(map(str, r[c])) if isinstance(r[c], list) else str(r[c] or "")
-                            for c in columns])
-        Console().print(table)
     else:
-        raise NewsaggError(f"--format: expected table, json or csv, got {fmt!r}")
+        write_rows(columns, [[r.get(c) for c in columns] for r in rows], fmt)
