@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from newsagg.cli_options import DbOption, SourceNames, SourcesOption, interactive
+from newsagg.cli_options import DbOption, FormatOption, SourceNames, SourcesOption, interactive
 from newsagg.errors import NewsaggError
 
 app = typer.Typer(
@@ -81,17 +81,18 @@ def demo(
 
 
 @app.command("sources")
-def list_sources(sources: SourcesOption = None) -> None:
+def list_sources(sources: SourcesOption = None, fmt: FormatOption = "table") -> None:
     """List the configured sources (validates the registry). Disabled sources are crawled only when named."""
-    from newsagg.output import print_table
+    from newsagg.output import check_format, write_rows
     from newsagg.sources import load_sources
 
+    fmt = check_format(fmt)
     rows = []
     for s in load_sources(sources):
         page = ", ".join(f"{k}={v}" for k, v in (("parser", s.parser), ("headline", s.headline)) if v)
-        rows.append((s.name, s.title, len(s.feeds), len(s.sitemaps), str(s.interval), s.timezone, page or "-",
-                     "yes" if s.enabled else "no"))
-    print_table(("name", "title", "feeds", "sitemaps", "interval", "timezone", "page settings", "enabled"), rows)
+        rows.append((s.name, s.title, len(s.feeds), len(s.sitemaps), str(s.interval), s.timezone, page or None,
+                     s.enabled))
+    write_rows(("source", "title", "feeds", "sitemaps", "interval", "timezone", "page_settings", "enabled"), rows, fmt)
 
 
 @db_app.command("upgrade")
@@ -147,7 +148,9 @@ _register_command_modules()
 
 def _strict_warnings() -> None:
     """NEWSAGG_STRICT_WARNINGS=1 (the test suite sets it): Scrapy deprecations become errors."""
-    if os.environ.get("NEWSAGG_STRICT_WARNINGS"):
+    from newsagg import settings
+
+    if settings.value("NEWSAGG_STRICT_WARNINGS"):
         import warnings
 
         from scrapy.exceptions import ScrapyDeprecationWarning
@@ -158,8 +161,8 @@ def _strict_warnings() -> None:
 def main(target: typer.Typer | None = None, prog_name: str | None = None, argv: list[str] | None = None) -> None:
     """Entry point: run the app (or a sub-app) on argv (default sys.argv); user errors become one
     line on stderr."""
-    _strict_warnings()
     try:
+        _strict_warnings()
         # Without standalone mode click returns the code of typer.Exit instead of exiting.
         rc = (target or app)(args=argv, standalone_mode=False, prog_name=prog_name)
         sys.exit(rc if isinstance(rc, int) else 0)
@@ -178,7 +181,7 @@ def main(target: typer.Typer | None = None, prog_name: str | None = None, argv: 
         if isinstance(exc, typer.TyperException) and hasattr(exc, "show"):
             exc.show()
             sys.exit(getattr(exc, "exit_code", 2))
-        if os.environ.get("NEWSAGG_DEBUG"):
+        if os.environ.get("NEWSAGG_DEBUG") not in (None, "", "0"):  # not settings.value: no second error here
             raise
         typer.echo(f"newsagg: error: {type(exc).__name__}: {exc} (set NEWSAGG_DEBUG=1 for a traceback)",
                    err=True)

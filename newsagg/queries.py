@@ -6,15 +6,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Engine, text
 
 from newsagg.errors import NewsaggError
 
-_RELATIVE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -23,18 +21,14 @@ class QueryError(NewsaggError):
 
 
 def parse_when(value: str, now: datetime | None = None, *, end_of_day: bool = False) -> datetime:
-    """'7d', '24h', '2016-01-18' or an ISO datetime -> aware UTC. A bare date is its UTC day."""
-    now = now or datetime.now(timezone.utc)
-    if m := _RELATIVE.match(value):
-        return now - timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
+    """A moment in the one grammar (newsagg.timespec): '7d', '24h', '2016-01-18' or an ISO
+    datetime -> aware UTC. A bare date is its UTC day."""
+    from newsagg.timespec import TimeSpecError, parse_moment
+
     try:
-        if len(value.strip()) == 10:
-            d = date.fromisoformat(value.strip())
-            return datetime.combine(d + timedelta(days=1) if end_of_day else d, time(), timezone.utc)
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise QueryError(f"not a date: {value!r} (use YYYY-MM-DD, an ISO datetime, or 7d / 24h / 30m / 2w)") from None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+        return parse_moment(value, now, end_of_day=end_of_day)
+    except TimeSpecError as exc:
+        raise QueryError(str(exc)) from None
 
 
 def _db_time(engine: Engine, dt: datetime) -> Any:
@@ -73,10 +67,24 @@ def resolve_name(engine: Engine, table: str, column: str, value: str, what: str)
     raise QueryError(f"unknown {what} {value!r}{hint}")
 
 
+def show_ids(engine: Engine, ref: str) -> list[int]:
+    """The ids of the shows `ref` names (the one show resolver: title, alias, label, fuzzy hints)."""
+    from sqlalchemy.orm import Session
+
+    from newsagg.shows.resolve import find_shows
+
+    with Session(engine) as session:
+        return [s.id for s in find_shows(session, ref) if s.id is not None]
+
+
 def check_source_names(engine: Engine, names: list[str] | None) -> None:
     """--source values must name sources the database knows (one line with close matches)."""
     for name in names or ():
         resolve_name(engine, "sources", "name", name, "source")
+
+
+RUN_COLUMNS = ("run", "source", "trigger", "started_at", "seconds", "status", "requests", "http_200", "http_304",
+               "http_4xx", "http_5xx", "seen", "new", "updated", "duplicate", "errors", "last_error")
 
 
 def recent_runs(engine: Engine, limit: int = 20, source: str | None = None) -> list[tuple[Any, ...]]:
@@ -93,8 +101,8 @@ def recent_runs(engine: Engine, limit: int = 20, source: str | None = None) -> l
     out = []
     with Session(engine) as session:
         for r, name in session.execute(stmt):
-            secs = f"{(r.finished_at - r.started_at).total_seconds():.1f}" if r.finished_at else "-"
-            out.append((r.run_id[:8], name, r.trigger, r.started_at.strftime("%Y-%m-%d %H:%M:%S"), secs, r.status,
+            secs = round((r.finished_at - r.started_at).total_seconds(), 1) if r.finished_at else None
+            out.append((r.run_id[:8], name, r.trigger, r.started_at, secs, r.status,
                         r.requests, r.responses_200, r.responses_304, r.responses_4xx, r.responses_5xx,
                         r.items_seen, r.items_new, r.items_updated, r.items_duplicate, r.errors,
                         (r.last_error or "")[:60]))
@@ -138,7 +146,7 @@ def find_articles(engine: Engine, f: ArticleFilter) -> list[dict[str, Any]]:
         params["source_ids"] = resolve_name(engine, "sources", "name", f.source, "source")
         where.append("a.source_id IN :source_ids")
     if f.show:
-        params["show_ids"] = resolve_name(engine, "shows", "title", f.show, "show")
+        params["show_ids"] = show_ids(engine, f.show)
         where.append("EXISTS (SELECT 1 FROM article_shows x WHERE x.article_id = a.id AND x.show_id IN :show_ids)")
     if f.since:
         params["since"] = _db_time(engine, parse_when(f.since))
@@ -243,12 +251,19 @@ def _best(ranked: str, only_search: bool, direction: str) -> str:
     return f"SELECT rid, score FROM ({ranked}) pool ORDER BY score {direction} LIMIT :top" if only_search else ranked
 
 
-def _clean_row(row: dict[str, Any]) -> dict[str, Any]:
-    value = row.get("published_at")
-    if isinstance(value, str):  # SQLite text
-        row["published_at"] = datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
-    elif isinstance(value, datetime) and value.tzinfo is None:
-        row["published_at"] = value.replace(tzinfo=timezone.utc)
+def _utc(value: Any) -> Any:
+    """A stored time as aware UTC: SQLite gives text or naive datetimes."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def _clean_row(row: dict[str, Any], *keys: str) -> dict[str, Any]:
+    for key in keys or ("published_at",):
+        if key in row:
+            row[key] = _utc(row[key])
     return row
 
 
@@ -259,7 +274,7 @@ def stories_of_day(engine: Engine, day: str, show: str | None = None, limit: int
                               "limit": limit}
     show_clause = ""
     if show:
-        params["show_ids"] = resolve_name(engine, "shows", "title", show, "show")
+        params["show_ids"] = show_ids(engine, show)
         show_clause = ("AND EXISTS (SELECT 1 FROM articles a3 JOIN article_shows x ON x.article_id = a3.id "
                        "WHERE a3.story_id = st.id AND x.show_id IN :show_ids)")
     sql = (f"SELECT st.id, st.headline, st.first_published_at, fs.name AS first_source, st.article_count, "
@@ -274,13 +289,13 @@ def stories_of_day(engine: Engine, day: str, show: str | None = None, limit: int
     out = []
     with engine.connect() as conn:
         for r in conn.execute(stmt, params):
-            row = dict(r._mapping)
+            row = _clean_row(dict(r._mapping), "first_published_at")
             members = conn.execute(text(
                 "SELECT s.name, a.published_at, a.url, a.duplicate_of_id FROM articles a "
                 "JOIN sources s ON s.id = a.source_id WHERE a.story_id = :sid ORDER BY a.published_at"),
                 {"sid": row["id"]}).all()
             row["outlets"] = list(dict.fromkeys(m[0] for m in members))
-            row["articles"] = [{"source": m[0], "published_at": str(m[1]), "url": m[2],
+            row["articles"] = [{"source": m[0], "published_at": _utc(m[1]), "url": m[2],
                                 "duplicate": m[3] is not None} for m in members]
             out.append(row)
     return out

@@ -22,22 +22,26 @@ from newsagg.errors import ConfigError
 
 SOURCES_ENV = "NEWSAGG_SOURCES"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 def parse_duration(text: str | int | float) -> timedelta:
-    """'30m', '2h', '1d', '1s' -> timedelta; a bare 0 means 'no limit' (zero). Never negative."""
+    """A span of the one grammar (newsagg.timespec: '30m', '2h', '1d', '6mo') or a number of
+    seconds -> timedelta; a bare 0 means 'no limit' (zero). Never negative."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         if not text >= 0 or text == float("inf"):  # negative, NaN or infinite
             raise ValueError(f"not a duration: {text!r} (a number of seconds must be 0 or more)")
         return timedelta(seconds=float(text))
     if isinstance(text, str) and text.strip() in {"0", "off", "none"}:
         return timedelta(0)
-    m = _DURATION.match(text) if isinstance(text, str) else None
-    if not m:
-        raise ValueError(f"not a duration: {text!r} (use e.g. '30m', '2h', '1d')")
-    return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2)])
+    from newsagg.timespec import SPAN_HELP, TimeSpecError, parse_span
+
+    if not isinstance(text, str):
+        raise ValueError(f"not a duration: {text!r} (use {SPAN_HELP})")
+    try:
+        return parse_span(text)
+    except TimeSpecError as exc:
+        raise ValueError(str(exc) if "ambiguous" in str(exc) else f"not a duration: {text!r} (use {SPAN_HELP})") \
+            from None
 
 
 @dataclass(frozen=True)
@@ -218,7 +222,9 @@ def parse_registry(text: str, where: str = "<string>") -> list[Source]:
 
 def load_sources(path: str | os.PathLike[str] | None = None) -> list[Source]:
     """Load the registry: explicit path, else $NEWSAGG_SOURCES, else the packaged one."""
-    path = path or os.environ.get(SOURCES_ENV) or None
+    from newsagg import settings
+
+    path = path or settings.value(SOURCES_ENV) or None
     if path is None:
         text = resources.files("newsagg").joinpath("sources.toml").read_text("utf-8")
         return parse_registry(text, "newsagg/sources.toml")

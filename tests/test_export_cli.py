@@ -65,7 +65,7 @@ def test_since_with_offset_and_no_body(sample_db: str) -> None:
 
 
 def test_bad_input(sample_db: str, tmp_path: Path) -> None:
-    assert "--since must be YYYY-MM-DD" in _error_line(run_cli("export", "--db", sample_db, "--since", "18.01.2016"))
+    assert "--since: not a date or time span: '18.01.2016'" in _error_line(run_cli("export", "--db", sample_db, "--since", "18.01.2016"))
     assert "--format must be one of csv, jsonl" in _error_line(
         run_cli("export", "--db", sample_db, "--since", "2016-01-18", "--format", "xml"))
     assert "must be after --since" in _error_line(

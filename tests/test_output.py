@@ -71,3 +71,48 @@ def test_every_format_writes_iso_utc_timestamps() -> None:
         out = io.StringIO()
         write_rows(["at", "other"], [[naive, aware]], fmt, out=out)
         assert expected in out.getvalue() and "2016-01-17T22:05:00Z" in out.getvalue(), (fmt, out.getvalue())
+
+
+LISTINGS = [("articles",), ("stories", "--date", "2016-01-17"), ("runs",), ("health",), ("schedule", "status"),
+            ("sources",), ("show", "Jessica Jones"), ("shows", "list")]
+
+
+def test_every_listing_command_writes_every_format(tmp_path: Path) -> None:
+    """One output layer: table, csv (formula-safe), json and jsonl with the same column names, and
+    timestamps in ISO 8601 UTC with a Z."""
+    import csv
+
+    from sqlalchemy.orm import Session
+
+    from models.schema import CrawlRunRow, SourceRow
+    from test_queries import _seed as seed_articles
+
+    db = tmp_path / "q.db"
+    seed_articles(str(db))
+    engine = open_database(str(db))
+    with Session(engine) as session:
+        source = session.query(SourceRow).filter_by(name="variety").one()
+        started = datetime(2016, 1, 17, 21, 0, tzinfo=timezone.utc)
+        session.add(CrawlRunRow(run_id="r" * 36, source_id=source.id, trigger="=cmd|' /C calc'!A0", status="ok",
+                                started_at=started, finished_at=started, requests=1, items_seen=3))
+        session.commit()
+    engine.dispose()
+    for args in LISTINGS:
+        db_args = ("--db", str(db)) if args != ("sources",) else ()
+        outputs = {fmt: invoke(*args, *db_args, "-f", fmt) for fmt in ("table", "csv", "json", "jsonl")}
+        for fmt, result in outputs.items():
+            assert result.exit_code in (0, 1), (args, fmt, result.stderr)  # health: 1 = unhealthy
+        header = next(csv.reader(io.StringIO(outputs["csv"].stdout)))
+        records = json.loads(outputs["json"].stdout)
+        if args[0] == "show":  # a timeline document; jsonl has its stories, csv one row per article
+            records = records["stories"]
+        lines = [json.loads(line) for line in outputs["jsonl"].stdout.splitlines()]
+        assert [list(r) for r in records] == [list(r) for r in lines], args  # "now"-based values may differ
+        if args[0] != "show":  # show's json is a timeline document; its csv is the flat rows
+            # JSON may carry more (nested article lists, catalogue ids), never other names.
+            assert records and all(set(header) <= set(r) for r in records), (args, header)
+        assert "=cmd" not in outputs["csv"].stdout.replace("'=cmd", ""), args
+        for record in records:
+            for key, value in record.items():
+                if key.endswith("_at") and value:
+                    assert value.endswith("Z") and "T" in value, (args, key, value)

@@ -114,7 +114,7 @@ def test_cli_bad_input_is_one_line(tmp_path: Path) -> None:
     cases = {
         ("articles", "--show", "Jessica Jone"): "unknown show 'Jessica Jone'; did you mean 'Jessica Jones'?",
         ("articles", "--source", "varety"): "unknown source 'varety'; did you mean 'variety'?",
-        ("articles", "--since", "18/01/2016"): "not a date: '18/01/2016'",
+        ("articles", "--since", "18/01/2016"): "not a date or time span: '18/01/2016'",
         ("stories", "--date", "yesterday-ish"): "not a date",
         ("sql", "SELECT 1; DROP TABLE articles"): "exactly one statement",
     }

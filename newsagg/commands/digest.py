@@ -93,7 +93,8 @@ def digest(
 
 def export(
     since: Annotated[str, typer.Option(
-        "--since", help="From this day or time: YYYY-MM-DD, ISO date-time, or 7d / 24h ago")],
+        "--since", help="From this day or time: YYYY-MM-DD, ISO date-time, or a span ago "
+                         "(15m = minutes, 24h, 7d, 6mo = months)")],
     until: Annotated[Optional[str], typer.Option("--until", help="Up to (not including) this day or time")] = None,
     tz: Annotated[str, typer.Option("--tz", help="Zone for --since/--until without an offset")] = "UTC",
     fmt: Annotated[Optional[str], typer.Option(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from newsagg.cli_options import DbOption, SourceNames
+from newsagg.cli_options import DbOption, FormatOption, SourceNames
 
 
 def health(
@@ -14,23 +14,25 @@ def health(
     source: SourceNames = None,
     failed_runs: Annotated[int, typer.Option(help="Unhealthy when this many last runs failed")] = 3,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only unhealthy sources")] = False,
+    fmt: FormatOption = "table",
 ) -> None:
     """Check each source's recent runs; exits 1 when any source is unhealthy (for cron and monitors)."""
     from newsagg.dbaccess import open_readonly
     from newsagg.health import check_health
-    from newsagg.output import print_table
+    from newsagg.output import check_format, write_rows
     from newsagg.queries import check_source_names
 
+    fmt = check_format(fmt)
     engine = open_readonly(db)
     try:
         check_source_names(engine, source)
         results = check_health(engine, source, failed_runs=failed_runs)
     finally:
         engine.dispose()
-    rows = [(h.name, h.runs, h.last_status or "-", h.last_items, f"{h.median_items or 0:g}",
-             "ok" if h.healthy else "; ".join(h.problems)) for h in results if not (quiet and h.healthy)]
-    if rows:
-        print_table(("source", "runs", "last status", "last items", "median", "health"), rows)
+    rows = [(h.name, h.runs, h.last_status, h.last_items, h.median_items, "ok" if h.healthy else "; ".join(h.problems))
+            for h in results if not (quiet and h.healthy)]
+    if rows or fmt != "table":
+        write_rows(("source", "runs", "last_status", "last_items", "median_items", "health"), rows, fmt)
     if any(not h.healthy for h in results):
         raise typer.Exit(1)
 

@@ -12,7 +12,8 @@ from newsagg.cli_options import DbOption, FormatOption
 def articles(
     show: Annotated[Optional[str], typer.Option(help="Only articles about this show (title, case-insensitive)")] = None,
     source: Annotated[Optional[str], typer.Option(help="Only this outlet (source name)")] = None,
-    since: Annotated[Optional[str], typer.Option(help="From this date/time (YYYY-MM-DD, ISO, or 7d / 24h)")] = None,
+    since: Annotated[Optional[str], typer.Option(help="From this day or time: YYYY-MM-DD, ISO, or a span "
+                                                         "ago (15m = minutes, 2h, 7d, 6mo = months)")] = None,
     until: Annotated[Optional[str], typer.Option(help="Up to this date (inclusive day) or time")] = None,
     search: Annotated[Optional[str], typer.Option(help="Full-text search, ranked (title > summary > body)")] = None,
     story: Annotated[Optional[int], typer.Option(help="Only articles of this story id")] = None,
@@ -38,7 +39,7 @@ def articles(
 
 
 def stories(
-    date: Annotated[str, typer.Option("--date", help="UTC day YYYY-MM-DD (or 1d for yesterday)")],
+    date: Annotated[str, typer.Option("--date", help="UTC day YYYY-MM-DD, or a span ago (1d: yesterday)")],
     show: Annotated[Optional[str], typer.Option(help="Only stories about this show")] = None,
     fmt: FormatOption = "table",
     db: DbOption = None,

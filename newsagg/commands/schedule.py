@@ -13,7 +13,7 @@ import typer
 schedule_app = typer.Typer(help="Unattended crawls for cron or systemd: run what is due, show state.",
                            no_args_is_help=True)
 
-from newsagg.cli_options import DbOption, SourceNames, SourcesOption, interactive
+from newsagg.cli_options import DbOption, FormatOption, SourceNames, SourcesOption, interactive
 
 # Exit codes of run-due (documented in the README).
 EXIT_OK, EXIT_FAILED, EXIT_LOCKED = 0, 1, 0
@@ -91,12 +91,14 @@ def _loop(argv: list[str], every: float) -> None:
 
 
 @schedule_app.command("status")
-def status(sources: SourcesOption = None, db: DbOption = None) -> None:
+def status(sources: SourcesOption = None, db: DbOption = None, fmt: FormatOption = "table") -> None:
     """Each source's last run, its status, next due time and last error."""
     from newsagg.dbaccess import open_readonly
-    from newsagg.output import print_table
+    from newsagg.output import check_format, write_rows
     from newsagg.schedule import source_states
     from newsagg.sources import load_sources, select_sources
+
+    fmt = check_format(fmt)
 
     chosen = select_sources(load_sources(sources), None)  # the ones cron runs
     engine = open_readonly(db)
@@ -104,31 +106,31 @@ def status(sources: SourcesOption = None, db: DbOption = None) -> None:
         states = source_states(engine, chosen)
     finally:
         engine.dispose()
-    print_table(("source", "interval", "last run (UTC)", "status", "failures", "next due (UTC)", "last error"),
-                [(st.source.name, str(st.source.interval),
-                  st.last_started_at.strftime("%Y-%m-%d %H:%M") if st.last_started_at else "never",
-                  st.last_status or "-", st.consecutive_failures, st.next_due_at.strftime("%Y-%m-%d %H:%M"),
-                  (st.last_error or "")[:70]) for st in states])
+    write_rows(("source", "interval", "last_run_at", "status", "failures", "next_due_at", "last_error"),
+               [(st.source.name, str(st.source.interval), st.last_started_at, st.last_status, st.consecutive_failures,
+                 st.next_due_at, st.last_error if fmt != "table" else (st.last_error or "")[:70]) for st in states],
+               fmt)
 
 
 def runs(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="How many runs")] = 20,
     source: Annotated[Optional[str], typer.Option(help="Only this source")] = None,
+    fmt: FormatOption = "table",
 ) -> None:
     """List recent crawl runs per source: requests, responses, items new/updated/duplicate, errors."""
     from newsagg.dbaccess import open_readonly
-    from newsagg.output import print_table
-    from newsagg.queries import check_source_names, recent_runs
+    from newsagg.output import check_format, write_rows
+    from newsagg.queries import RUN_COLUMNS, check_source_names, recent_runs
 
+    fmt = check_format(fmt)
     engine = open_readonly(db)
     try:
         check_source_names(engine, [source] if source else None)
         rows = recent_runs(engine, limit, source)
     finally:
         engine.dispose()
-    print_table(("run", "source", "trigger", "started (UTC)", "secs", "status", "req", "200", "304", "4xx",
-                 "5xx", "seen", "new", "upd", "dup", "err", "last error"), rows)
+    write_rows(RUN_COLUMNS, rows, fmt)
 
 
 def register(app: typer.Typer) -> None:

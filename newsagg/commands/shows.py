@@ -77,7 +77,8 @@ def register(app: typer.Typer) -> None:
         """Add one show (or merge into the same show when it is already there)."""
         from newsagg.errors import NewsaggError
         from newsagg.shows.catalogue import Show, parse_iso_date
-        from newsagg.shows.store import ensure_catalogue, resolve_show, upsert_shows
+        from newsagg.shows.resolve import find_show
+        from newsagg.shows.store import ensure_catalogue, upsert_shows
 
         dates = {}
         for name, value in (("--premiered", premiered), ("--ended", ended)):
@@ -91,7 +92,7 @@ def register(app: typer.Typer) -> None:
         with _session(db) as session:
             ensure_catalogue(session)
             result = upsert_shows(session, [show])
-            row = resolve_show(session, show.label)
+            row = find_show(session, show.label)
             verb = "added" if result.added else "merged into"
             typer.echo(f"{verb} #{row.id} {row.title} ({(row.premiered_on or '?')[:4]})")
 
@@ -103,11 +104,12 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Add (or --remove) aliases of a show. Run `shows relink` afterwards to apply them to stored articles."""
-        from newsagg.shows.store import add_alias, ensure_catalogue, resolve_show
+        from newsagg.shows.resolve import find_show
+        from newsagg.shows.store import add_alias, ensure_catalogue
 
         with _session(db) as session:
             ensure_catalogue(session)
-            row = resolve_show(session, show)
+            row = find_show(session, show)
             current = add_alias(session, row, aliases, remove=remove)
             typer.echo(f"#{row.id} {row.title}: aliases {', '.join(current) or '(none)'}")
 
@@ -116,7 +118,7 @@ def register(app: typer.Typer) -> None:
         search: Annotated[Optional[str], typer.Option("--search", "-q", help="Only titles/aliases containing this")]
         = None,
         limit: Annotated[int, typer.Option(help="At most this many rows (0: all)")] = 50,
-        fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
+        fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or jsonl")] = "table",
         db: DbOption = None,
     ) -> None:
         """List the catalogue (notable shows first)."""
@@ -165,9 +167,9 @@ def register(app: typer.Typer) -> None:
     @app.command("show")
     def show(
         title: Annotated[str, typer.Argument(help="Show: title, alias, \"Title (year)\" or #id")],
-        since: Annotated[Optional[str], typer.Option(help="Only articles newer than this: 30d, 12h, 2w, 6m, 1y "
-                                                          "or an ISO date")] = None,
-        fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
+        since: Annotated[Optional[str], typer.Option(help="Only articles newer than this: a span ago (30d, 12h, "
+                                                          "2w, 6mo = months, 15m = minutes) or an ISO date")] = None,
+        fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or jsonl")] = "table",
         link_new: Annotated[bool, typer.Option("--link-new", help="First link articles not yet linked to the "
                                                                   "catalogue (writes; otherwise read-only)")] = False,
         db: DbOption = None,
@@ -178,10 +180,11 @@ def register(app: typer.Typer) -> None:
         from newsagg.dbaccess import open_existing, open_readonly
         from newsagg.errors import NewsaggError
         from newsagg.output import check_format, print_table, write_rows
-        from newsagg.shows.store import ensure_catalogue, link_pending, resolve_show
+        from newsagg.shows.resolve import find_show
+        from newsagg.shows.store import ensure_catalogue, link_pending
         from newsagg.shows.timeline import parse_since, show_timeline
 
-        fmt = check_format(fmt, ("table", "json", "csv"))
+        fmt = check_format(fmt)
         try:
             cutoff = parse_since(since)
         except ValueError as exc:
@@ -192,20 +195,24 @@ def register(app: typer.Typer) -> None:
                 if link_new:
                     ensure_catalogue(session)
                     link_pending(session)
-                row = resolve_show(session, title)
+                row = find_show(session, title)
                 entries = show_timeline(session, row.id, cutoff)
         finally:
             engine.dispose()
         label = f"{row.title} ({(row.premiered_on or '?')[:4]}, {row.network or 'unknown network'})"
-        if fmt == "json":
-            import json
+        import json
 
+        if fmt == "json":
             typer.echo(json.dumps({"show": {"id": row.id, "title": row.title, "premiered": row.premiered_on,
                                             "network": row.network},
                                    "stories": [e.as_dict() for e in entries]}, ensure_ascii=False, indent=2))
             return
+        if fmt == "jsonl":  # the json document's stories, one per line
+            for e in entries:
+                typer.echo(json.dumps(e.as_dict(), ensure_ascii=False))
+            return
         if fmt == "csv":
-            columns = ("story_id", "story", "published_at", "outlet", "title", "seasons", "primary", "url")
+            columns = ("story_id", "story", "published_at", "source", "title", "seasons", "primary", "url")
             write_rows(columns, [(e.story_id, e.headline, a.published_at, a.outlet, a.title, a.seasons, a.primary,
                                   a.url) for e in entries for a in e.articles], "csv")
             return
@@ -278,13 +285,16 @@ def _link_one(linker: Any, line: str) -> dict[str, Any]:
 
 
 def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
-    """json: every field; csv and table: `columns`, through the one output layer."""
+    """json/jsonl: every field; csv and table: `columns`, through the one output layer."""
     import json
 
     from newsagg.output import check_format, write_rows
 
-    fmt = check_format(fmt, ("table", "json", "csv"))
+    fmt = check_format(fmt)
     if fmt == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False))
     else:
         write_rows(columns, [[r.get(c) for c in columns] for r in rows], fmt)
