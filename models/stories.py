@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from models import locks
 from models.schema import ArticleRow, ArticleShowRow, ArticleSignatureRow, ShowRow, SourceRow, StoryRow
 
 if TYPE_CHECKING:
     from newsagg.dedupe.engine import Decision, Deduper, StoredArticle
     from newsagg.dedupe.near_duplicates import StoredSignature
 
-_LOCK_KEY = 7390143  # advisory lock: one writer at a time decides stories
+_LOCK_KEY = locks.STORY_WRITER  # advisory lock: one writer at a time decides stories
 
 
 def _window_rows(session: Session, since: datetime | None, after_id: int) -> list[Any]:

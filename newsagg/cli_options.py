@@ -10,9 +10,9 @@ from typing import Annotated, Optional
 import typer
 
 DbOption = Annotated[Optional[str], typer.Option(
-    "--db", help="SQLAlchemy URL or SQLite file path [env: NEWSAGG_DATABASE_URL; default ./newsagg.db]")]
+    "--db", help="SQLAlchemy URL or SQLite file path (env NEWSAGG_DATABASE_URL; default ./newsagg.db)")]
 SourcesOption = Annotated[Optional[Path], typer.Option(
-    "--sources", help="Source registry TOML replacing the packaged one [env: NEWSAGG_SOURCES]")]
+    "--sources", help="Source registry TOML replacing the packaged one (env NEWSAGG_SOURCES)")]
 SourceNames = Annotated[Optional[list[str]], typer.Option("--source", help="Only this source (repeatable)")]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, csv, json or jsonl")]
 

@@ -121,3 +121,10 @@ def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = No
 
     return CliRunner().invoke(_Entry(), list(args), input=input,  # type: ignore[arg-type]
                               env={"NO_COLOR": "1", "COLUMNS": "200", **(env or {})}, catch_exceptions=False)
+
+
+def run_here(*args: str, env: dict[str, str] | None = None, timeout: float | None = None,
+             input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """run_cli's result shape, run in this process (for commands that start no crawl)."""
+    result = invoke(*args, input=input, env=env)
+    return subprocess.CompletedProcess(["newsagg", *args], result.exit_code, result.stdout, result.stderr)

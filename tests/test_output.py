@@ -116,3 +116,21 @@ def test_every_listing_command_writes_every_format(tmp_path: Path) -> None:
             for key, value in record.items():
                 if key.endswith("_at") and value:
                     assert value.endswith("Z") and "T" in value, (args, key, value)
+
+
+def test_show_csv_is_formula_safe(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from test_queries import _seed as seed_articles
+
+    db = tmp_path / "q.db"
+    seed_articles(str(db))
+    engine = open_database(str(db))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE articles SET title = :t WHERE url = 'https://variety.com/jj'"),
+                     {"t": '=HYPERLINK("http://evil.example","Jessica Jones")'})
+    engine.dispose()
+    result = invoke("show", "Jessica Jones", "--db", str(db), "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert '"\'=HYPERLINK(""http://evil.example"",""Jessica Jones"")"' in result.stdout
+    assert "\n=HYPERLINK" not in result.stdout and ",=HYPERLINK" not in result.stdout

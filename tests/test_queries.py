@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, text
 
-from conftest import invoke, run_cli
+from conftest import invoke, run_here
 from models.db import open_database
 from models.schema import ArticleShowRow, ShowRow, StoryRow
 from models.store import ArticleStore
@@ -103,9 +103,9 @@ def test_sql_refuses_writes_multiple_statements_and_reports_syntax_errors(db_url
 def test_cli_delete_is_refused_and_nothing_is_deleted(tmp_path: Path) -> None:
     db = tmp_path / "q.db"
     _seed(str(db))
-    proc = run_cli("sql", "--db", str(db), "DELETE FROM articles")
+    proc = run_here("sql", "--db", str(db), "DELETE FROM articles")
     assert proc.returncode == 2 and proc.stderr.startswith("newsagg: error:") and "read-only" in proc.stderr
-    assert run_cli("sql", "--db", str(db), "SELECT count(*) AS n FROM articles", "-f", "csv").stdout == "n\n3\n"
+    assert run_here("sql", "--db", str(db), "SELECT count(*) AS n FROM articles", "-f", "csv").stdout == "n\n3\n"
 
 
 def test_cli_bad_input_is_one_line(tmp_path: Path) -> None:
@@ -119,7 +119,7 @@ def test_cli_bad_input_is_one_line(tmp_path: Path) -> None:
         ("sql", "SELECT 1; DROP TABLE articles"): "exactly one statement",
     }
     for args, msg in cases.items():
-        proc = run_cli(*args, "--db", str(db))
+        proc = run_here(*args, "--db", str(db))
         assert proc.returncode == 2, (args, proc.stderr)
         assert msg in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, (args, proc.stderr)
 
@@ -138,12 +138,12 @@ def test_empty_and_read_only_databases(tmp_path: Path) -> None:
     assert empty.stat().st_size == 0  # nothing created or migrated
     ro = tmp_path / "ro.db"
     _seed(str(ro))
-    run_cli("sql", "--db", str(ro), "SELECT 1")  # let the database settle (WAL checkpoint) first
+    run_here("sql", "--db", str(ro), "SELECT 1")  # let the database settle (WAL checkpoint) first
     lock = _read_only(ro)
     try:
-        proc = run_cli("articles", "--db", str(ro), "-f", "csv")
+        proc = run_here("articles", "--db", str(ro), "-f", "csv")
         assert proc.returncode == 0 and proc.stdout.count("\n") == 4, proc.stderr
-        assert run_cli("sql", "--db", str(ro), "SELECT count(*) FROM v_articles", "-f", "csv").stdout == \
+        assert run_here("sql", "--db", str(ro), "SELECT count(*) FROM v_articles", "-f", "csv").stdout == \
             "count(*)\n3\n"
     finally:
         lock()
@@ -164,7 +164,7 @@ def _read_only(path: Path):  # type: ignore[no-untyped-def]
 def test_csv_output_never_starts_a_cell_with_a_formula(tmp_path: Path) -> None:
     db = tmp_path / "q.db"
     _seed(str(db))
-    proc = run_cli("sql", "--db", str(db), "SELECT '=HYPERLINK(\"http://evil\")' AS t, 3 AS n", "-f", "csv")
+    proc = run_here("sql", "--db", str(db), "SELECT '=HYPERLINK(\"http://evil\")' AS t, 3 AS n", "-f", "csv")
     assert proc.stdout.splitlines() == ["t,n", '"\'=HYPERLINK(""http://evil"")",3']
 
 

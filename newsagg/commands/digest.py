@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-DbOption = Annotated[Optional[str], typer.Option(
-    "--db", help="SQLAlchemy URL or SQLite path (env: NEWSAGG_DATABASE_URL); opened read-only")]
+from newsagg.cli_options import DbOption
+
 _SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json",
                    ".rss": "rss", ".xml": "rss", ".atom": "atom", ".csv": "csv", ".jsonl": "jsonl",
                    ".ndjson": "jsonl"}

@@ -19,7 +19,6 @@ Distributed mode needs PostgreSQL: on any other database the task refuses.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -59,9 +58,10 @@ def require_postgres(url: str) -> None:
 
 
 def source_lock_key(schema: str, source: str) -> int:
-    """A signed 64-bit advisory-lock key for one source in one schema."""
-    digest = hashlib.sha1(f"newsagg:crawl:{schema}:{source}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+    """A signed 64-bit advisory-lock key for one source in one schema (models.locks)."""
+    from models import locks
+
+    return locks.source_crawl(schema, source)
 
 
 def _set_pdeathsig() -> None:  # runs in the child between fork and exec

@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
+from models import locks
 from models.schema import ArticleRow, ArticleShowRow, ArticleShowScanRow, ShowRow
 from newsagg.errors import NewsaggError
 from newsagg.records import ShowLink
@@ -79,7 +80,7 @@ def ensure_catalogue(session: Session) -> int:
     """Seed the starter catalogue when the table is empty (the demo links without an import)."""
     if session.get_bind().dialect.name == "postgresql":
         # Workers starting together on an empty database: one seeds, the others then see it.
-        session.execute(text("SELECT pg_advisory_xact_lock(7390144)"))
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": locks.CATALOGUE_SEED})
     if session.scalar(select(func.count(ShowRow.id))):
         return 0
     starter = load_starter_catalogue()
