@@ -15,6 +15,7 @@ import typer
 
 from newsagg.cli_options import DbOption, FormatOption, SourceNames, SourcesOption, interactive
 from newsagg.errors import NewsaggError
+from newsagg.output import terminal_safe
 
 app = typer.Typer(
     name="newsagg",
@@ -167,7 +168,8 @@ def main(target: typer.Typer | None = None, prog_name: str | None = None, argv: 
         rc = (target or app)(args=argv, standalone_mode=False, prog_name=prog_name)
         sys.exit(rc if isinstance(rc, int) else 0)
     except NewsaggError as exc:
-        typer.echo(f"newsagg: error: {exc}", err=True)
+        # Messages can quote stored text (show names from an imported catalogue): escaped like tables.
+        typer.echo(f"newsagg: error: {terminal_safe(str(exc))}", err=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -183,8 +185,8 @@ def main(target: typer.Typer | None = None, prog_name: str | None = None, argv: 
             sys.exit(getattr(exc, "exit_code", 2))
         if os.environ.get("NEWSAGG_DEBUG") not in (None, "", "0"):  # not settings.value: no second error here
             raise
-        typer.echo(f"newsagg: error: {type(exc).__name__}: {exc} (set NEWSAGG_DEBUG=1 for a traceback)",
-                   err=True)
+        typer.echo(f"newsagg: error: {type(exc).__name__}: {terminal_safe(str(exc))} "
+                   "(set NEWSAGG_DEBUG=1 for a traceback)", err=True)
         sys.exit(1)
 
 

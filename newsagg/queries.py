@@ -303,6 +303,9 @@ def stories_of_day(engine: Engine, day: str, show: str | None = None, limit: int
 
 # -- the analyst's raw SQL --------------------------------------------------------------------
 
+MAX_SQL_TIMEOUT = 86_400  # a day; PostgreSQL's statement_timeout is a 32-bit count of milliseconds
+
+
 def run_readonly_sql(db: str | None, sql: str, limit: int | None = None, *, timeout: float | None = None,
                      as_superuser: bool = False) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one statement of an analyst's SQL on a connection that cannot write.
@@ -316,8 +319,10 @@ def run_readonly_sql(db: str | None, sql: str, limit: int | None = None, *, time
     if not sql.strip():
         raise QueryError("newsagg sql needs a statement")
     seconds = DEFAULT_SQL_TIMEOUT if timeout is None else timeout
-    if seconds <= 0:
-        raise QueryError("--timeout must be a positive number of seconds")
+    if not 0 < seconds <= MAX_SQL_TIMEOUT:  # NaN too: it would never time out
+        raise QueryError(f"--timeout must be more than 0 and at most {MAX_SQL_TIMEOUT} seconds, got {seconds:g}")
+    if limit is not None and limit < 1:
+        raise QueryError(f"--limit must be 1 or more, got {limit}")
     with analyst_session(db, seconds, as_superuser=as_superuser) as conn:
         sqlite = isinstance(conn, sqlite3.Connection)
         cur = conn.cursor()

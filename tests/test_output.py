@@ -134,3 +134,21 @@ def test_show_csv_is_formula_safe(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert '"\'=HYPERLINK(""http://evil.example"",""Jessica Jones"")"' in result.stdout
     assert "\n=HYPERLINK" not in result.stdout and ",=HYPERLINK" not in result.stdout
+
+
+def test_error_lines_quoting_stored_names_are_escaped(tmp_path: Path) -> None:
+    """A catalogue imported from elsewhere is untrusted: a show name suggested in an error line
+    reaches the terminal escaped too."""
+    from sqlalchemy import text
+
+    from test_queries import _seed as seed_articles
+
+    db = tmp_path / "q.db"
+    seed_articles(str(db))
+    engine = open_database(str(db))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE shows SET title = :t WHERE id = 1"), {"t": f"Jessica Jones{OSC52}"})
+    engine.dispose()
+    result = invoke("articles", "--show", "Jessica Jone", "--db", str(db))
+    assert result.exit_code == 2 and "did you mean" in result.stderr
+    assert "\x1b" not in result.stderr and "\\x1b]52;c;" in result.stderr and len(result.stderr.splitlines()) == 1

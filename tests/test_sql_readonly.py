@@ -169,3 +169,17 @@ def test_reader_role_is_postgres_only(sqlite_db: str) -> None:
     assert result.exit_code == 2 and "PostgreSQL feature" in result.stderr and len(result.stderr.splitlines()) == 1
     bad = invoke("db", "reader-role", "Robert'); DROP", "--db", sqlite_db)
     assert bad.exit_code == 2
+
+
+def test_timeout_and_limit_are_checked(sqlite_db: str) -> None:
+    for args in (("--timeout", "nan"), ("--timeout", "0"), ("--timeout", "1e12"), ("--limit", "-1")):
+        result = invoke("sql", "--db", sqlite_db, *args, "SELECT 1")
+        assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1, (args, result.stderr)
+    result = invoke("sql", "--db", sqlite_db, "--limit", "2", "-f", "csv", "SELECT id FROM articles ORDER BY id")
+    assert result.exit_code == 0 and result.stdout.count("\n") == 3
+
+
+def test_sqlite_vacuum_into_writes_no_file(sqlite_db: str, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    result = invoke("sql", "--db", sqlite_db, f"VACUUM INTO '{copy}'")
+    assert result.exit_code == 2 and not copy.exists()
