@@ -61,3 +61,16 @@ def test_bad_values_are_one_line(env: str, raw: str, message: str) -> None:
 def test_a_bad_environment_value_stops_a_command_with_one_line() -> None:
     result = invoke("sources", env={"NEWSAGG_STRICT_WARNINGS": "maybe"})
     assert result.exit_code == 2 and result.stderr.startswith("newsagg: error: NEWSAGG_STRICT_WARNINGS: expected")
+
+
+def test_settings_are_read_through_one_function() -> None:
+    """Only newsagg.settings reads NEWSAGG_* variables; models/db.py keeps its own read (models import
+    nothing of newsagg but records and errors) and the CLI's last-resort debug switch cannot fail."""
+    allowed = {"models/db.py", "newsagg/cli.py", "newsagg/settings.py"}
+    readers = set()
+    for folder in PACKAGE_DIRS:
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text("utf-8")
+            if re.search(r"os\.(environ\.get|getenv)\((\"NEWSAGG_|[A-Z_]*_ENV\b)", text):
+                readers.add(str(path.relative_to(ROOT)))
+    assert readers <= allowed, readers - allowed

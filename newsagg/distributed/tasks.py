@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from models.db import database_url, open_database
 from models.schema import CrawlRunRow, SourceRow
+from newsagg import settings
 from newsagg.distributed.app import app
 from newsagg.errors import NewsaggError
 
@@ -116,7 +117,7 @@ def _last_run(engine: Engine, source: str, since: datetime) -> dict[str, Any]:
 
 def crawl_command(source: str, sources_file: str | None, db_url: str) -> list[str]:
     registry = ["--sources", sources_file] if sources_file else []
-    extra = [arg for pair in json.loads(os.environ.get(SETTINGS_ENV) or "[]") for arg in ("-s", pair)]
+    extra = [arg for pair in json.loads(settings.value(SETTINGS_ENV) or "[]") for arg in ("-s", pair)]
     return [sys.executable, "-m", "newsagg.cli", "crawl", "--source", source, *registry, "--db", db_url,
             "--trigger", TRIGGER, *extra]
 
@@ -162,7 +163,7 @@ def _locked_crawl(engine: Engine, source: str, sources_file: str | None, url: st
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH")) if p)
     env.setdefault("CI", "1")  # no live progress table
-    timeout = float(os.environ.get(CRAWL_TIMEOUT_ENV) or 3000)
+    timeout = settings.value(CRAWL_TIMEOUT_ENV)
     started_at = datetime.now(timezone.utc)
     started = time.monotonic()
     logger.info("source %s: crawling", source)
