@@ -1,9 +1,8 @@
 """Scrapy settings for newsagg. `newsagg crawl` and scheduler.py load these, then add
 the run's own values (sources, database URL, trigger) on top."""
 
-import os
-
 from newsagg import __version__
+from newsagg.settings import value as setting_value
 
 BOT_NAME = "newsagg"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -11,7 +10,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 # A descriptive User-Agent with a contact: set yours with NEWSAGG_USER_AGENT
 # (e.g. "newsagg/0.1 (+https://example.org/bot; ops@example.org)").
-USER_AGENT = os.environ.get("NEWSAGG_USER_AGENT") or (
+USER_AGENT = setting_value("NEWSAGG_USER_AGENT") or (
     f"newsagg/{__version__} (+https://github.com/newsagg/newsagg; news aggregation bot)")
 ROBOTSTXT_OBEY = True
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from models import locks
 from newsagg.errors import NewsaggError
 
 DATABASE_ENV = "NEWSAGG_DATABASE_URL"
@@ -101,7 +102,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Two processes upgrading at once: the second waits, then finds nothing to do.
-            conn.execute(text("SELECT pg_advisory_xact_lock(7390142)"))
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": locks.MIGRATION})
         command.upgrade(_alembic_config(conn), revision)
 
 

@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from models import locks
 from models.schema import ArticleRow, ArticleShowRow, ArticleSignatureRow, ShowRow, SourceRow, StoryRow
 from newsagg.records import StoryAssignment
 
-LOCK_KEY = 7390143  # PostgreSQL advisory lock: one writer at a time decides stories
+LOCK_KEY = locks.STORY_WRITER  # PostgreSQL advisory lock: one writer at a time decides stories
 _CHUNK = 500
 
 

@@ -13,7 +13,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from newsagg.cli_options import DbOption, FormatOption, SourceNames, SourcesOption, interactive
 from newsagg.errors import NewsaggError
+from newsagg.output import terminal_safe
 
 app = typer.Typer(
     name="newsagg",
@@ -25,12 +27,6 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema: migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-DbOption = Annotated[Optional[str], typer.Option(
-    "--db", help="SQLAlchemy URL or SQLite file path [env: NEWSAGG_DATABASE_URL; default ./newsagg.db]")]
-SourcesOption = Annotated[Optional[Path], typer.Option(
-    "--sources", help="Source registry TOML replacing the packaged one [env: NEWSAGG_SOURCES]")]
-SourceNames = Annotated[Optional[list[str]], typer.Option(
-    "--source", help="Crawl only this source (repeatable)")]
 
 
 def _settings_overrides(pairs: list[str]) -> dict[str, str]:
@@ -42,10 +38,6 @@ def _settings_overrides(pairs: list[str]) -> dict[str, str]:
                                      param_hint="--set")
         out[key.strip()] = value
     return out
-
-
-def _interactive() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("CI")
 
 
 @app.command()
@@ -66,11 +58,11 @@ def crawl(
 
     chosen = select_sources(load_sources(sources), source)
     configure_logging(log_level, str(log_file) if log_file else None)
-    overrides: dict[str, object] = {"NEWSAGG_PROGRESS": _interactive()}
+    overrides: dict[str, object] = {"NEWSAGG_PROGRESS": interactive()}
     overrides.update(_settings_overrides(set_ or []))
     report = run_crawl(chosen, db, trigger=trigger, overrides=overrides)
-    if _interactive() or report.failed:
-        print_crawl_report(report, err=not _interactive())
+    if interactive() or report.failed:
+        print_crawl_report(report, err=not interactive())
     if report.failed:
         raise typer.Exit(1)
 
@@ -90,19 +82,18 @@ def demo(
 
 
 @app.command("sources")
-def list_sources(sources: SourcesOption = None) -> None:
+def list_sources(sources: SourcesOption = None, fmt: FormatOption = "table") -> None:
     """List the configured sources (validates the registry). Disabled sources are crawled only when named."""
-    from rich.console import Console
-    from rich.table import Table
-
+    from newsagg.output import check_format, write_rows
     from newsagg.sources import load_sources
 
-    table = Table("name", "title", "feeds", "sitemaps", "interval", "timezone", "page settings", "enabled")
+    fmt = check_format(fmt)
+    rows = []
     for s in load_sources(sources):
         page = ", ".join(f"{k}={v}" for k, v in (("parser", s.parser), ("headline", s.headline)) if v)
-        table.add_row(s.name, s.title, str(len(s.feeds)), str(len(s.sitemaps)), str(s.interval), s.timezone,
-                      page or "-", "yes" if s.enabled else "no")
-    Console().print(table)
+        rows.append((s.name, s.title, len(s.feeds), len(s.sitemaps), str(s.interval), s.timezone, page or None,
+                     s.enabled))
+    write_rows(("source", "title", "feeds", "sitemaps", "interval", "timezone", "page_settings", "enabled"), rows, fmt)
 
 
 @db_app.command("upgrade")
@@ -123,6 +114,26 @@ def db_current(db: DbOption = None) -> None:
     typer.echo(current_revision(make_engine(db)) or "empty (no migrations applied)")
 
 
+@db_app.command("reader-role")
+def db_reader_role(
+    name: Annotated[str, typer.Argument(help="Role to create, e.g. analyst")],
+    password: Annotated[Optional[str], typer.Option(help="Login password (omit with trust/peer "
+                                                         "authentication)")] = None,
+    db: DbOption = None,
+) -> None:
+    """PostgreSQL: create a login role that can only read (SELECT on every table and view of the
+    schema, now and after migrations), for `newsagg sql` and other analyst tools."""
+    from models.db import make_engine
+    from newsagg.dbaccess import create_reader_role
+
+    engine = make_engine(db)
+    try:
+        schema = create_reader_role(engine, name, password)
+    finally:
+        engine.dispose()
+    typer.echo(f"role {name} can read schema {schema}: connect with --db postgresql://{name}@HOST/DB")
+
+
 def _register_command_modules() -> None:
     import importlib
     import pkgutil
@@ -138,7 +149,9 @@ _register_command_modules()
 
 def _strict_warnings() -> None:
     """NEWSAGG_STRICT_WARNINGS=1 (the test suite sets it): Scrapy deprecations become errors."""
-    if os.environ.get("NEWSAGG_STRICT_WARNINGS"):
+    from newsagg import settings
+
+    if settings.value("NEWSAGG_STRICT_WARNINGS"):
         import warnings
 
         from scrapy.exceptions import ScrapyDeprecationWarning
@@ -146,15 +159,17 @@ def _strict_warnings() -> None:
         warnings.simplefilter("error", ScrapyDeprecationWarning)
 
 
-def main(target: typer.Typer | None = None, prog_name: str | None = None) -> None:
-    """Entry point: run the app (or a sub-app); user errors become one line on stderr."""
-    _strict_warnings()
+def main(target: typer.Typer | None = None, prog_name: str | None = None, argv: list[str] | None = None) -> None:
+    """Entry point: run the app (or a sub-app) on argv (default sys.argv); user errors become one
+    line on stderr."""
     try:
+        _strict_warnings()
         # Without standalone mode click returns the code of typer.Exit instead of exiting.
-        rc = (target or app)(standalone_mode=False, prog_name=prog_name)
+        rc = (target or app)(args=argv, standalone_mode=False, prog_name=prog_name)
         sys.exit(rc if isinstance(rc, int) else 0)
     except NewsaggError as exc:
-        typer.echo(f"newsagg: error: {exc}", err=True)
+        # Messages can quote stored text (show names from an imported catalogue): escaped like tables.
+        typer.echo(f"newsagg: error: {terminal_safe(str(exc))}", err=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -168,10 +183,10 @@ def main(target: typer.Typer | None = None, prog_name: str | None = None) -> Non
         if isinstance(exc, typer.TyperException) and hasattr(exc, "show"):
             exc.show()
             sys.exit(getattr(exc, "exit_code", 2))
-        if os.environ.get("NEWSAGG_DEBUG"):
+        if os.environ.get("NEWSAGG_DEBUG") not in (None, "", "0"):  # not settings.value: no second error here
             raise
-        typer.echo(f"newsagg: error: {type(exc).__name__}: {exc} (set NEWSAGG_DEBUG=1 for a traceback)",
-                   err=True)
+        typer.echo(f"newsagg: error: {type(exc).__name__}: {terminal_safe(str(exc))} "
+                   "(set NEWSAGG_DEBUG=1 for a traceback)", err=True)
         sys.exit(1)
 
 

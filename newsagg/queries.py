@@ -4,16 +4,15 @@ stories of a day, and guarded raw SQL. Only SQLAlchemy Core: no Scrapy, no extra
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Engine, text
 
 from newsagg.errors import NewsaggError
 
-_RELATIVE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -22,18 +21,14 @@ class QueryError(NewsaggError):
 
 
 def parse_when(value: str, now: datetime | None = None, *, end_of_day: bool = False) -> datetime:
-    """'7d', '24h', '2016-01-18' or an ISO datetime -> aware UTC. A bare date is its UTC day."""
-    now = now or datetime.now(timezone.utc)
-    if m := _RELATIVE.match(value):
-        return now - timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
+    """A moment in the one grammar (newsagg.timespec): '7d', '24h', '2016-01-18' or an ISO
+    datetime -> aware UTC. A bare date is its UTC day."""
+    from newsagg.timespec import TimeSpecError, parse_moment
+
     try:
-        if len(value.strip()) == 10:
-            d = date.fromisoformat(value.strip())
-            return datetime.combine(d + timedelta(days=1) if end_of_day else d, time(), timezone.utc)
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise QueryError(f"not a date: {value!r} (use YYYY-MM-DD, an ISO datetime, or 7d / 24h / 30m / 2w)") from None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+        return parse_moment(value, now, end_of_day=end_of_day)
+    except TimeSpecError as exc:
+        raise QueryError(str(exc)) from None
 
 
 def _db_time(engine: Engine, dt: datetime) -> Any:
@@ -70,6 +65,48 @@ def resolve_name(engine: Engine, table: str, column: str, value: str, what: str)
         [n for n in names if value.lower() in n.lower()][:3]
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     raise QueryError(f"unknown {what} {value!r}{hint}")
+
+
+def show_ids(engine: Engine, ref: str) -> list[int]:
+    """The ids of the shows `ref` names (the one show resolver: title, alias, label, fuzzy hints)."""
+    from sqlalchemy.orm import Session
+
+    from newsagg.shows.resolve import find_shows
+
+    with Session(engine) as session:
+        return [s.id for s in find_shows(session, ref) if s.id is not None]
+
+
+def check_source_names(engine: Engine, names: list[str] | None) -> None:
+    """--source values must name sources the database knows (one line with close matches)."""
+    for name in names or ():
+        resolve_name(engine, "sources", "name", name, "source")
+
+
+RUN_COLUMNS = ("run", "source", "trigger", "started_at", "seconds", "status", "requests", "http_200", "http_304",
+               "http_4xx", "http_5xx", "seen", "new", "updated", "duplicate", "errors", "last_error")
+
+
+def recent_runs(engine: Engine, limit: int = 20, source: str | None = None) -> list[tuple[Any, ...]]:
+    """The newest crawl runs (one row per source and run), as `newsagg runs` lists them."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from models.schema import CrawlRunRow, SourceRow
+
+    stmt = (select(CrawlRunRow, SourceRow.name).join(SourceRow, SourceRow.id == CrawlRunRow.source_id)
+            .order_by(CrawlRunRow.id.desc()).limit(limit))
+    if source:
+        stmt = stmt.where(SourceRow.name == source)
+    out = []
+    with Session(engine) as session:
+        for r, name in session.execute(stmt):
+            secs = round((r.finished_at - r.started_at).total_seconds(), 1) if r.finished_at else None
+            out.append((r.run_id[:8], name, r.trigger, r.started_at, secs, r.status,
+                        r.requests, r.responses_200, r.responses_304, r.responses_4xx, r.responses_5xx,
+                        r.items_seen, r.items_new, r.items_updated, r.items_duplicate, r.errors,
+                        (r.last_error or "")[:60]))
+    return out
 
 
 @dataclass
@@ -109,7 +146,7 @@ def find_articles(engine: Engine, f: ArticleFilter) -> list[dict[str, Any]]:
         params["source_ids"] = resolve_name(engine, "sources", "name", f.source, "source")
         where.append("a.source_id IN :source_ids")
     if f.show:
-        params["show_ids"] = resolve_name(engine, "shows", "title", f.show, "show")
+        params["show_ids"] = show_ids(engine, f.show)
         where.append("EXISTS (SELECT 1 FROM article_shows x WHERE x.article_id = a.id AND x.show_id IN :show_ids)")
     if f.since:
         params["since"] = _db_time(engine, parse_when(f.since))
@@ -214,12 +251,19 @@ def _best(ranked: str, only_search: bool, direction: str) -> str:
     return f"SELECT rid, score FROM ({ranked}) pool ORDER BY score {direction} LIMIT :top" if only_search else ranked
 
 
-def _clean_row(row: dict[str, Any]) -> dict[str, Any]:
-    value = row.get("published_at")
-    if isinstance(value, str):  # SQLite text
-        row["published_at"] = datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
-    elif isinstance(value, datetime) and value.tzinfo is None:
-        row["published_at"] = value.replace(tzinfo=timezone.utc)
+def _utc(value: Any) -> Any:
+    """A stored time as aware UTC: SQLite gives text or naive datetimes."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def _clean_row(row: dict[str, Any], *keys: str) -> dict[str, Any]:
+    for key in keys or ("published_at",):
+        if key in row:
+            row[key] = _utc(row[key])
     return row
 
 
@@ -230,7 +274,7 @@ def stories_of_day(engine: Engine, day: str, show: str | None = None, limit: int
                               "limit": limit}
     show_clause = ""
     if show:
-        params["show_ids"] = resolve_name(engine, "shows", "title", show, "show")
+        params["show_ids"] = show_ids(engine, show)
         show_clause = ("AND EXISTS (SELECT 1 FROM articles a3 JOIN article_shows x ON x.article_id = a3.id "
                        "WHERE a3.story_id = st.id AND x.show_id IN :show_ids)")
     sql = (f"SELECT st.id, st.headline, st.first_published_at, fs.name AS first_source, st.article_count, "
@@ -245,47 +289,65 @@ def stories_of_day(engine: Engine, day: str, show: str | None = None, limit: int
     out = []
     with engine.connect() as conn:
         for r in conn.execute(stmt, params):
-            row = dict(r._mapping)
+            row = _clean_row(dict(r._mapping), "first_published_at")
             members = conn.execute(text(
                 "SELECT s.name, a.published_at, a.url, a.duplicate_of_id FROM articles a "
                 "JOIN sources s ON s.id = a.source_id WHERE a.story_id = :sid ORDER BY a.published_at"),
                 {"sid": row["id"]}).all()
             row["outlets"] = list(dict.fromkeys(m[0] for m in members))
-            row["articles"] = [{"source": m[0], "published_at": str(m[1]), "url": m[2],
+            row["articles"] = [{"source": m[0], "published_at": _utc(m[1]), "url": m[2],
                                 "duplicate": m[3] is not None} for m in members]
             out.append(row)
     return out
 
 
-# -- guarded raw SQL -------------------------------------------------------------------------
+# -- the analyst's raw SQL --------------------------------------------------------------------
 
-_READ_START = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(select|with|explain|values|table)\b", re.I | re.S)
+MAX_SQL_TIMEOUT = 86_400  # a day; PostgreSQL's statement_timeout is a 32-bit count of milliseconds
 
 
-def run_readonly_sql(engine: Engine, sql: str, limit: int | None = None) -> tuple[list[str], list[tuple]]:
-    """One read-only statement; writes, several statements and syntax errors are refused."""
-    import sqlparse
+def run_readonly_sql(db: str | None, sql: str, limit: int | None = None, *, timeout: float | None = None,
+                     as_superuser: bool = False) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one statement of an analyst's SQL on a connection that cannot write.
 
-    statements = [s for s in sqlparse.split(sql) if s.strip().rstrip(";").strip()]
-    if len(statements) != 1:
-        raise QueryError(f"newsagg sql runs exactly one statement; got {len(statements)}")
-    statement = statements[0].strip().rstrip(";")
-    if not _READ_START.match(statement):
-        raise QueryError("newsagg sql is read-only: only SELECT, WITH, EXPLAIN or VALUES statements are run")
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA query_only = ON")  # belt and braces: WITH ... DELETE, functions
-        else:
-            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+    Nothing here reads the text: the guarantees are the connection's (newsagg.dbaccess).
+    PostgreSQL gets the text as one prepared statement (extended protocol: a second
+    statement is a syntax error, and no placeholder parsing, so `LIKE '%x'` works);
+    SQLite's execute() refuses a second statement itself."""
+    from newsagg.dbaccess import DEFAULT_SQL_TIMEOUT, analyst_session
+
+    if not sql.strip():
+        raise QueryError("newsagg sql needs a statement")
+    seconds = DEFAULT_SQL_TIMEOUT if timeout is None else timeout
+    if not 0 < seconds <= MAX_SQL_TIMEOUT:  # NaN too: it would never time out
+        raise QueryError(f"--timeout must be more than 0 and at most {MAX_SQL_TIMEOUT} seconds, got {seconds:g}")
+    if limit is not None and limit < 1:
+        raise QueryError(f"--limit must be 1 or more, got {limit}")
+    with analyst_session(db, seconds, as_superuser=as_superuser) as conn:
+        sqlite = isinstance(conn, sqlite3.Connection)
+        cur = conn.cursor()
         try:
-            result = conn.exec_driver_sql(statement)
-            columns = list(result.keys())
-            rows = [tuple(r) for r in (result.fetchmany(limit) if limit else result.fetchall())]
-        except Exception as exc:  # DBAPI errors: syntax, read-only violations, unknown tables
-            orig = getattr(exc, "orig", exc)
-            raise QueryError(f"SQL error: {str(orig).splitlines()[0]}") from None
+            if sqlite:
+                cur.execute(sql)
+            else:
+                cur.execute(sql.encode(), prepare=True)
+            columns = [d[0] for d in cur.description or ()]
+            rows = [tuple(r) for r in (cur.fetchmany(limit) if limit else cur.fetchall())] if columns else []
+        except Exception as exc:  # DBAPI errors: syntax, read-only violations, timeouts, unknown tables
+            raise QueryError(_sql_error(exc, seconds)) from None
         finally:
+            cur.close()
             conn.rollback()
-            if engine.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA query_only = OFF")
     return columns, rows
+
+
+def _sql_error(exc: Exception, timeout: float) -> str:
+    message = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    state = getattr(getattr(exc, "diag", None), "sqlstate", None)
+    if "one statement at a time" in message or "multiple commands into a prepared statement" in message:
+        return "newsagg sql runs exactly one statement"
+    if state == "25006" or "readonly database" in message:  # read_only_sql_transaction; SQLite's wording
+        return f"newsagg sql is read-only: {message}"
+    if state == "57014" or message == "interrupted":  # query_canceled by statement_timeout; progress handler
+        return f"query stopped after the {timeout:g} s timeout (raise it with --timeout)"
+    return f"SQL error: {message}"

@@ -8,7 +8,6 @@ MAX_BACKOFF) and returns to its interval after one good run.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -17,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
+from models import locks
 from models.schema import CrawlRunRow, SourceRow
 from newsagg.errors import NewsaggError
 from newsagg.sources import Source
@@ -79,7 +79,7 @@ def run_lock(engine: Engine) -> Iterator[None]:
     Both are released by the OS / server when the process dies, even by SIGKILL.
     """
     if engine.dialect.name == "postgresql":
-        key = int(hashlib.sha1(b"newsagg:run-due").hexdigest()[:15], 16)
+        key = locks.RUN_DUE
         with engine.connect() as conn:
             if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
                 raise LockHeld("another scheduled run holds the PostgreSQL advisory lock; exiting")

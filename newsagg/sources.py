@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -21,20 +22,26 @@ from newsagg.errors import ConfigError
 
 SOURCES_ENV = "NEWSAGG_SOURCES"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 def parse_duration(text: str | int | float) -> timedelta:
-    """'30m', '2h', '1d', '1s' -> timedelta; a bare 0 means 'no limit' (zero)."""
+    """A span of the one grammar (newsagg.timespec: '30m', '2h', '1d', '6mo') or a number of
+    seconds -> timedelta; a bare 0 means 'no limit' (zero). Never negative."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
+        if not text >= 0 or text == float("inf"):  # negative, NaN or infinite
+            raise ValueError(f"not a duration: {text!r} (a number of seconds must be 0 or more)")
         return timedelta(seconds=float(text))
     if isinstance(text, str) and text.strip() in {"0", "off", "none"}:
         return timedelta(0)
-    m = _DURATION.match(text) if isinstance(text, str) else None
-    if not m:
-        raise ValueError(f"not a duration: {text!r} (use e.g. '30m', '2h', '1d')")
-    return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2)])
+    from newsagg.timespec import SPAN_HELP, TimeSpecError, parse_span
+
+    if not isinstance(text, str):
+        raise ValueError(f"not a duration: {text!r} (use {SPAN_HELP})")
+    try:
+        return parse_span(text)
+    except TimeSpecError as exc:
+        raise ValueError(str(exc) if "ambiguous" in str(exc) else f"not a duration: {text!r} (use {SPAN_HELP})") \
+            from None
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,6 @@ class Source:
     headline: str | None = None
     enabled: bool = True
     domains: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -78,12 +84,42 @@ class Source:
         return False
 
 
-_KNOWN_KEYS = {
+_KNOWN_KEYS = (
     "name", "title", "homepage", "feeds", "sitemaps", "interval", "timezone",
     "follow_links", "allow_private_hosts", "page_window", "parser", "headline", "enabled", "domains",
-}
+)
 # Which markup carries an outlet's headline (see `headline` in sources.toml).
 HEADLINE_EVIDENCE = ("og", "jsonld", "h1", "title-tag")
+
+
+def _did_you_mean(value: str, choices: Sequence[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _known_parser_names() -> Collection[str] | None:
+    """Hook for parser-name validation: the names of the page parsers, or None (no check).
+
+    None while the parsers live in crawler/parsers, which this core module must not import;
+    when they move to newsagg/extract/parsers (issue 13), return their discovered names here
+    and a typo in `parser` is refused with the nearest name like any other bad value."""
+    return None
+
+
+def _check_url(url: str) -> str | None:
+    """Why `url` is not a usable http(s) URL, or None."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # ValueError when out of 0-65535 or not a number
+    except ValueError as exc:
+        return f"not a valid URL: {url!r} ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"not an http(s) URL: {url!r}"
+    if port == 0:
+        return f"not a valid URL: {url!r} (port 0)"
+    return None
 
 
 def _source_from_table(table: dict[str, Any], where: str, index: int) -> Source:
@@ -93,6 +129,9 @@ def _source_from_table(table: dict[str, Any], where: str, index: int) -> Source:
     def bad(key: str, why: str) -> ConfigError:
         return ConfigError(f"{where}: {label}: key {key!r}: {why}")
 
+    for key in table:
+        if key not in _KNOWN_KEYS:
+            raise bad(key, f"unknown key{_did_you_mean(key, _KNOWN_KEYS)}")
     if not isinstance(name, str) or not _SLUG.match(name):
         raise bad("name", "required; a slug of lowercase letters, digits and hyphens")
     feeds = table.get("feeds", [])
@@ -101,9 +140,8 @@ def _source_from_table(table: dict[str, Any], where: str, index: int) -> Source:
         if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
             raise bad(key, "must be a list of URLs")
         for url in urls:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise bad(key, f"not an http(s) URL: {url!r}")
+            if problem := _check_url(url):
+                raise bad(key, problem)
     if not feeds and not sitemaps:
         raise bad("feeds", "required: at least one feed (or sitemap) URL")
     kwargs: dict[str, Any] = {"name": name, "feeds": tuple(feeds), "sitemaps": tuple(sitemaps)}
@@ -112,18 +150,24 @@ def _source_from_table(table: dict[str, Any], where: str, index: int) -> Source:
         raise bad("title", "must be a string")
     kwargs["title"] = title
     homepage = table.get("homepage", "")
-    if not isinstance(homepage, str):
-        raise bad("homepage", "must be a string URL")
+    if not isinstance(homepage, str) or (homepage and (problem := _check_url(homepage))):
+        raise bad("homepage", problem if isinstance(homepage, str) else "must be a string URL")
     kwargs["homepage"] = homepage
     for key in ("interval", "page_window"):
         if key in table:
+            if not isinstance(table[key], (str, int, float)) or isinstance(table[key], bool):
+                raise bad(key, "must be a duration such as \"30m\" or a number of seconds")
             try:
                 kwargs[key] = parse_duration(table[key])
             except ValueError as exc:
                 raise bad(key, str(exc)) from None
+    if "interval" in kwargs and not kwargs["interval"]:
+        raise bad("interval", "must be longer than 0")
     if "timezone" in table:
+        if not isinstance(table["timezone"], str):
+            raise bad("timezone", "must be an IANA time zone name such as \"Europe/London\"")
         try:
-            ZoneInfo(str(table["timezone"]))
+            ZoneInfo(table["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
             raise bad("timezone", f"unknown IANA time zone {table['timezone']!r}") from None
         kwargs["timezone"] = str(table["timezone"])
@@ -135,6 +179,9 @@ def _source_from_table(table: dict[str, Any], where: str, index: int) -> Source:
     if "parser" in table:
         if not isinstance(table["parser"], str):
             raise bad("parser", "must be a parser name")
+        parsers = _known_parser_names()
+        if parsers is not None and table["parser"] not in parsers:
+            raise bad("parser", f"unknown parser {table['parser']!r}{_did_you_mean(table['parser'], sorted(parsers))}")
         kwargs["parser"] = table["parser"]
     if "headline" in table:
         if table["headline"] not in HEADLINE_EVIDENCE:
@@ -149,7 +196,6 @@ def _source_from_table(table: dict[str, Any], where: str, index: int) -> Source:
         if not isinstance(doms, list) or not all(isinstance(d, str) and d and "/" not in d for d in doms):
             raise bad("domains", "must be a list of host names, e.g. [\"example.co.uk\"]")
         kwargs["domains"] = tuple(doms)
-    kwargs["extra"] = {k: v for k, v in table.items() if k not in _KNOWN_KEYS}
     return Source(**kwargs)
 
 
@@ -158,8 +204,12 @@ def parse_registry(text: str, where: str = "<string>") -> list[Source]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: invalid TOML: {exc}") from None
+    for key in data:
+        if key != "source":
+            raise ConfigError(f"{where}: unknown top-level key {key!r}{_did_you_mean(key, ['source'])} "
+                              "(sources are [[source]] tables)")
     tables = data.get("source")
-    if not isinstance(tables, list) or not tables:
+    if not isinstance(tables, list) or not tables or not all(isinstance(t, dict) for t in tables):
         raise ConfigError(f"{where}: no [[source]] tables found")
     sources = [_source_from_table(t, where, i) for i, t in enumerate(tables)]
     seen: set[str] = set()
@@ -172,7 +222,9 @@ def parse_registry(text: str, where: str = "<string>") -> list[Source]:
 
 def load_sources(path: str | os.PathLike[str] | None = None) -> list[Source]:
     """Load the registry: explicit path, else $NEWSAGG_SOURCES, else the packaged one."""
-    path = path or os.environ.get(SOURCES_ENV) or None
+    from newsagg import settings
+
+    path = path or settings.value(SOURCES_ENV) or None
     if path is None:
         text = resources.files("newsagg").joinpath("sources.toml").read_text("utf-8")
         return parse_registry(text, "newsagg/sources.toml")
@@ -181,6 +233,9 @@ def load_sources(path: str | os.PathLike[str] | None = None) -> list[Source]:
         text = p.read_text("utf-8")
     except OSError as exc:
         raise ConfigError(f"{p}: cannot read source registry: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{p}: not a UTF-8 text file (byte 0x{exc.object[exc.start]:02x} at offset "
+                          f"{exc.start}): the source registry must be TOML") from None
     return parse_registry(text, str(p))
 
 

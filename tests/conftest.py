@@ -101,3 +101,30 @@ def registry_toml(base_url: str, sources: dict[str, list[str]], **extra: object)
         for key, value in extra.items():
             out.append(f"{key} = {value!r}\n".replace("'", '"').replace("True", "true").replace("False", "false"))
     return "".join(out)
+
+
+class _Entry:
+    """newsagg.cli.main as click's CliRunner expects a command: in-process, with main's error handling."""
+
+    name = "newsagg"
+
+    def main(self, args: list[str] | None = None, prog_name: str | None = None, **_: object) -> None:
+        from newsagg.cli import main
+
+        main(prog_name="newsagg", argv=list(args or ()))
+
+
+def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """Run `newsagg ARGS` in this process (fast: no interpreter start-up) and return click's Result
+    (exit_code, stdout, stderr). Crawls still need run_cli: Twisted's reactor runs once per process."""
+    from click.testing import CliRunner
+
+    return CliRunner().invoke(_Entry(), list(args), input=input,  # type: ignore[arg-type]
+                              env={"NO_COLOR": "1", "COLUMNS": "200", **(env or {})}, catch_exceptions=False)
+
+
+def run_here(*args: str, env: dict[str, str] | None = None, timeout: float | None = None,
+             input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """run_cli's result shape, run in this process (for commands that start no crawl)."""
+    result = invoke(*args, input=input, env=env)
+    return subprocess.CompletedProcess(["newsagg", *args], result.exit_code, result.stdout, result.stderr)

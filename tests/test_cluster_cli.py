@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import run_cli
+from tests.conftest import run_here
 
 BODY = ("The Tanners are moving back into their San Francisco house on Feb. 26. Netflix has set that date for the "
         "premiere of Fuller House, its 13-episode continuation of the ABC family sitcom Full House, and released "
@@ -27,7 +27,7 @@ def test_cluster_stdin_to_stdout() -> None:
         {"id": 7, "title": "Showtime renews Shameless for season 7", "published": "2016-01-18T21:50:00Z"},
         {"id": "n1", "title": "No date on this one"},
     )
-    r = run_cli("cluster", input=stdin)
+    r = run_here("cluster", input=stdin)
     assert r.returncode == 0, r.stderr
     out = [json.loads(line) for line in r.stdout.splitlines()]
     assert [o["id"] for o in out] == ["v1", "t1", "d1", 7, "n1"]
@@ -40,7 +40,7 @@ def test_cluster_stdin_to_stdout() -> None:
 def test_bad_lines_give_error_records_and_exit_1() -> None:
     stdin = _lines({"id": "a", "title": "Fine"}, "{not json", {"title": "no id"}, {"id": "b"}, [1, 2],
                    {"id": "c", "title": "Also fine", "text": 5})
-    r = run_cli("cluster", input=stdin)
+    r = run_here("cluster", input=stdin)
     assert r.returncode == 1
     out = [json.loads(line) for line in r.stdout.splitlines()]
     assert len(out) == 6 and "story" in out[0]
@@ -49,12 +49,12 @@ def test_bad_lines_give_error_records_and_exit_1() -> None:
 
 
 def test_empty_input() -> None:
-    r = run_cli("cluster", input="")
+    r = run_here("cluster", input="")
     assert r.returncode == 0 and r.stdout == ""
 
 
 def test_db_option_fails_in_one_line_until_the_store_provides_the_window() -> None:
-    r = run_cli("cluster", "--db", "/nonexistent/x.db", input="")
+    r = run_here("cluster", "--db", "/nonexistent/x.db", input="")
     if r.returncode == 0:
         return  # the store's loader exists now
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1

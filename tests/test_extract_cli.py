@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_cli
+from conftest import run_here
 
 KEYS = ["id", "url", "title", "authors", "published", "modified", "body", "description", "image", "language",
         "tags", "canonical_url", "status"]
@@ -21,7 +21,7 @@ def _dev_inputs(corpus_dir: Path, limit: int | None = None) -> list[dict[str, st
 def test_batch_over_all_dev_pages_has_no_error_line(corpus_dir: Path) -> None:
     items = _dev_inputs(corpus_dir)
     items[3].pop("url")  # url may be missing
-    proc = run_cli("extract", input="".join(json.dumps(i) + "\n" for i in items), timeout=170)
+    proc = run_here("extract", input="".join(json.dumps(i) + "\n" for i in items), timeout=170)
     assert proc.returncode == 0, proc.stderr
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [o["id"] for o in lines] == [i["id"] for i in items]  # one line per input, in order
@@ -42,7 +42,7 @@ def test_bad_lines_give_error_lines_and_the_batch_goes_on(corpus_dir: Path, tmp_
     lines_in = [json.dumps(good[0]), "not json", json.dumps({"id": "missing", "path": str(tmp_path / "nope.html")}),
                 json.dumps({"id": "nopath"}), json.dumps({"id": "txt", "path": str(notes)}),
                 json.dumps({"id": "gz", "path": str(broken)}), json.dumps([1, 2]), json.dumps(good[1])]
-    proc = run_cli("extract", input="\n".join(lines_in) + "\n")
+    proc = run_here("extract", input="\n".join(lines_in) + "\n")
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(out) == 8
@@ -55,7 +55,7 @@ def test_bad_lines_give_error_lines_and_the_batch_goes_on(corpus_dir: Path, tmp_
 def test_single_file_with_url(corpus_dir: Path) -> None:
     rec = next(r for r in json.loads((corpus_dir / "article-pages" / "index.json").read_text("utf-8"))
                if r["id"].endswith("RollingStone_2024_04_25.html.gz"))
-    proc = run_cli("extract", str(corpus_dir / "article-pages" / rec["html"]), "--url", rec["url"])
+    proc = run_here("extract", str(corpus_dir / "article-pages" / rec["html"]), "--url", rec["url"])
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert list(out) == KEYS and out["id"] is None and out["url"] == rec["url"]
@@ -64,20 +64,20 @@ def test_single_file_with_url(corpus_dir: Path) -> None:
 
 
 def test_single_file_errors_are_one_line(tmp_path: Path) -> None:
-    proc = run_cli("extract", str(tmp_path / "missing.html"))
+    proc = run_here("extract", str(tmp_path / "missing.html"))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     page = tmp_path / "p.html"
     page.write_text("<html><body><p>x</p></body></html>")
-    proc = run_cli("extract", str(page), "--parser", "nosuch")
+    proc = run_here("extract", str(page), "--parser", "nosuch")
     assert proc.returncode == 2 and "unknown page parser" in proc.stderr and proc.stderr.count("\n") == 1
-    proc = run_cli("extract", str(page), "--timezone", "Mars/Base")
+    proc = run_here("extract", str(page), "--timezone", "Mars/Base")
     assert proc.returncode == 2 and "unknown timezone" in proc.stderr
-    proc = run_cli("extract", "--url", "https://x.example/", input="")
+    proc = run_here("extract", "--url", "https://x.example/", input="")
     assert proc.returncode == 2 and "--url needs FILE" in proc.stderr
 
 
 def test_help_documents_every_option() -> None:
-    proc = run_cli("extract", "--help")
+    proc = run_here("extract", "--help")
     assert proc.returncode == 0
     for opt in ("--url", "--parser", "--timezone"):
         assert opt in proc.stdout
@@ -89,16 +89,16 @@ def test_page_settings_follow_the_outlet_that_serves_the_url(tmp_path: Path) -> 
     batch lines resolve per URL; another registry (--sources) without Metro gives the generic title."""
     fixture = Path(__file__).parent / "fixtures" / "pages" / "headline-metro.html"
     expected = json.loads(fixture.with_name("headline-metro.expected.json").read_text("utf-8"))
-    proc = run_cli("extract", str(fixture), "--url", expected["url"])
+    proc = run_here("extract", str(fixture), "--url", expected["url"])
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["title"] == expected["title"]
     lines = [{"id": 1, "url": expected["url"], "path": str(fixture)},
              {"id": 2, "url": "https://elsewhere.example/tv/capaldi", "path": str(fixture)}]
-    proc = run_cli("extract", input="".join(json.dumps(i) + "\n" for i in lines))
+    proc = run_here("extract", input="".join(json.dumps(i) + "\n" for i in lines))
     assert [json.loads(line)["title"] for line in proc.stdout.splitlines()] == [
         expected["title"], expected["generic_title"]]
     other = tmp_path / "sources.toml"
     other.write_text('[[source]]\nname = "x"\nfeeds = ["https://x.example/feed"]\n')
-    proc = run_cli("extract", str(fixture), "--url", expected["url"], "--sources", str(other))
+    proc = run_here("extract", str(fixture), "--url", expected["url"], "--sources", str(other))
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["title"] == expected["generic_title"]

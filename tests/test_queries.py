@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, text
 
-from conftest import run_cli
+from conftest import invoke, run_here
 from models.db import open_database
 from models.schema import ArticleShowRow, ShowRow, StoryRow
 from models.store import ArticleStore
@@ -79,33 +79,33 @@ def test_filters_and_search(db_url: str) -> None:
 
 def test_views_and_stories(db_url: str) -> None:
     engine = open_database(db_url)
-    cols, rows = run_readonly_sql(engine, "SELECT source, title, shows, primary_show FROM v_articles ORDER BY id")
+    cols, rows = run_readonly_sql(db_url, "SELECT source, title, shows, primary_show FROM v_articles ORDER BY id",
+                                  as_superuser=True)
     assert rows[0][2] == "Jessica Jones" and rows[0][3] == "Jessica Jones"
-    _, counts = run_readonly_sql(engine, "SELECT show_title, articles, stories, outlets FROM v_show_daily_counts "
-                                         "ORDER BY show_title")
+    _, counts = run_readonly_sql(db_url, "SELECT show_title, articles, stories, outlets FROM v_show_daily_counts "
+                                         "ORDER BY show_title", as_superuser=True)
     assert [tuple(r) for r in counts] == [("Jessica Jones", 2, 1, 2), ("The Voice", 1, 1, 1)]
-    _, st = run_readonly_sql(engine, "SELECT headline, first_source, source_count FROM v_stories")
+    _, st = run_readonly_sql(db_url, "SELECT headline, first_source, source_count FROM v_stories", as_superuser=True)
     assert [tuple(r) for r in st] == [("Jessica Jones renewed for season 2", "variety", 2)]
     day = stories_of_day(engine, "2016-01-17", show="Jessica Jones")
     assert len(day) == 1 and day[0]["first_source"] == "variety" and day[0]["outlets"] == ["variety", "deadline"]
 
 
 def test_sql_refuses_writes_multiple_statements_and_reports_syntax_errors(db_url: str) -> None:
-    engine = open_database(db_url)
     for bad, msg in [("DELETE FROM articles", "read-only"), ("SELECT 1; SELECT 2", "exactly one statement"),
-                     ("WITH x AS (SELECT 1) DELETE FROM articles", "SQL error"),
+                     ("WITH x AS (SELECT 1) DELETE FROM articles", "read-only"),
                      ("SELECT FROM WHERE", "SQL error"), ("SELECT * FROM no_such_table", "SQL error")]:
         with pytest.raises(QueryError, match=msg):
-            run_readonly_sql(engine, bad)
-    assert run_readonly_sql(engine, "SELECT count(*) FROM articles")[1] == [(3,)]
+            run_readonly_sql(db_url, bad, as_superuser=True)
+    assert run_readonly_sql(db_url, "SELECT count(*) FROM articles", as_superuser=True)[1] == [(3,)]
 
 
 def test_cli_delete_is_refused_and_nothing_is_deleted(tmp_path: Path) -> None:
     db = tmp_path / "q.db"
     _seed(str(db))
-    proc = run_cli("sql", "--db", str(db), "DELETE FROM articles")
+    proc = run_here("sql", "--db", str(db), "DELETE FROM articles")
     assert proc.returncode == 2 and proc.stderr.startswith("newsagg: error:") and "read-only" in proc.stderr
-    assert run_cli("sql", "--db", str(db), "SELECT count(*) AS n FROM articles", "-f", "csv").stdout == "n\n3\n"
+    assert run_here("sql", "--db", str(db), "SELECT count(*) AS n FROM articles", "-f", "csv").stdout == "n\n3\n"
 
 
 def test_cli_bad_input_is_one_line(tmp_path: Path) -> None:
@@ -114,30 +114,36 @@ def test_cli_bad_input_is_one_line(tmp_path: Path) -> None:
     cases = {
         ("articles", "--show", "Jessica Jone"): "unknown show 'Jessica Jone'; did you mean 'Jessica Jones'?",
         ("articles", "--source", "varety"): "unknown source 'varety'; did you mean 'variety'?",
-        ("articles", "--since", "18/01/2016"): "not a date: '18/01/2016'",
+        ("articles", "--since", "18/01/2016"): "not a date or time span: '18/01/2016'",
         ("stories", "--date", "yesterday-ish"): "not a date",
         ("sql", "SELECT 1; DROP TABLE articles"): "exactly one statement",
     }
     for args, msg in cases.items():
-        proc = run_cli(*args, "--db", str(db))
+        proc = run_here(*args, "--db", str(db))
         assert proc.returncode == 2, (args, proc.stderr)
         assert msg in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, (args, proc.stderr)
 
 
 def test_empty_and_read_only_databases(tmp_path: Path) -> None:
+    missing_db = tmp_path / "missing.db"
+    for args in (("articles", "-f", "json"), ("stories", "--date", "2016-01-18", "-f", "jsonl"), ("sql", "SELECT 1")):
+        result = invoke(*args, "--db", str(missing_db))
+        assert result.exit_code == 2 and result.stderr == \
+            f"newsagg: error: no database at {missing_db} (run `newsagg crawl` or `newsagg demo` first, or pass --db)\n"
+    assert not missing_db.exists()
     empty = tmp_path / "empty.db"
-    proc = run_cli("articles", "--db", str(empty), "-f", "json")
-    assert proc.returncode == 0 and proc.stdout.strip() == "[]"
-    proc = run_cli("stories", "--date", "2016-01-18", "--db", str(empty), "-f", "jsonl")
-    assert proc.returncode == 0 and proc.stdout == ""
+    empty.touch()
+    result = invoke("articles", "--db", str(empty))
+    assert result.exit_code == 2 and "is empty (no newsagg tables)" in result.stderr
+    assert empty.stat().st_size == 0  # nothing created or migrated
     ro = tmp_path / "ro.db"
     _seed(str(ro))
-    run_cli("sql", "--db", str(ro), "SELECT 1")  # let the database settle (WAL checkpoint) first
+    run_here("sql", "--db", str(ro), "SELECT 1")  # let the database settle (WAL checkpoint) first
     lock = _read_only(ro)
     try:
-        proc = run_cli("articles", "--db", str(ro), "-f", "csv")
+        proc = run_here("articles", "--db", str(ro), "-f", "csv")
         assert proc.returncode == 0 and proc.stdout.count("\n") == 4, proc.stderr
-        assert run_cli("sql", "--db", str(ro), "SELECT count(*) FROM v_articles", "-f", "csv").stdout == \
+        assert run_here("sql", "--db", str(ro), "SELECT count(*) FROM v_articles", "-f", "csv").stdout == \
             "count(*)\n3\n"
     finally:
         lock()
@@ -158,7 +164,7 @@ def _read_only(path: Path):  # type: ignore[no-untyped-def]
 def test_csv_output_never_starts_a_cell_with_a_formula(tmp_path: Path) -> None:
     db = tmp_path / "q.db"
     _seed(str(db))
-    proc = run_cli("sql", "--db", str(db), "SELECT '=HYPERLINK(\"http://evil\")' AS t, 3 AS n", "-f", "csv")
+    proc = run_here("sql", "--db", str(db), "SELECT '=HYPERLINK(\"http://evil\")' AS t, 3 AS n", "-f", "csv")
     assert proc.stdout.splitlines() == ["t,n", '"\'=HYPERLINK(""http://evil"")",3']
 
 

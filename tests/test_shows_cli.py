@@ -15,7 +15,7 @@ from models.db import current_revision, head_revision, open_database
 from models.schema import ArticleRow, ArticleShowRow, ArticleShowScanRow, ShowRow, StoryRow
 from models.store import ArticleStore
 from newsagg.records import Article
-from tests.conftest import run_cli
+from tests.conftest import run_here
 
 T0 = datetime(2016, 1, 17, 21, 5, tzinfo=timezone.utc)
 HEADER = "title,directory,tvrage,TVmaze,start date,end date,number of episodes,run time,network,country,onhiatus,onhiatusdesc\n"
@@ -57,7 +57,7 @@ def db(tmp_path: Path) -> str:
 
 def test_show_timeline_after_linking(db: str) -> None:
     ids = _seed_db(db)
-    r = run_cli("show", "Jessica Jones", "--db", db, "--format", "json")
+    r = run_here("show", "Jessica Jones", "--db", db, "--format", "json", "--link-new")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["show"]["title"] == "Jessica Jones"
@@ -65,12 +65,12 @@ def test_show_timeline_after_linking(db: str) -> None:
     assert len(stories) == 1 and stories[0]["story_id"] is not None
     assert stories[0]["outlets"] == ["deadline", "variety"] and stories[0]["seasons"] == [2]
     assert [a["title"][:12] for a in stories[0]["articles"]] == ["‘Jessica Jon", "Netflix Pick"]
-    table = run_cli("show", "jessica jones", "--db", db)
+    table = run_here("show", "jessica jones", "--db", db)
     assert table.returncode == 0 and "Netflix renews Jessica Jones" in table.stdout
-    csv = run_cli("show", "Girls", "--db", db, "--format", "csv", "--since", "2016-01-01")
+    csv = run_here("show", "Girls", "--db", db, "--format", "csv", "--since", "2016-01-01")
     assert csv.returncode == 0 and csv.stdout.splitlines()[0].startswith("story_id,story,published_at")
     assert len(csv.stdout.splitlines()) == 2
-    recent = run_cli("show", "Girls", "--db", db, "--format", "json", "--since", "30d")
+    recent = run_here("show", "Girls", "--db", db, "--format", "json", "--since", "30d")
     assert json.loads(recent.stdout)["stories"] == []  # 2016 is long ago
     engine = open_database(db)
     with Session(engine) as s:
@@ -80,10 +80,14 @@ def test_show_timeline_after_linking(db: str) -> None:
 
 
 def test_unknown_show_is_one_line_with_close_matches(db: str) -> None:
-    r = run_cli("show", "Jessica Jonez", "--db", db)
+    missing = run_here("show", "Jessica Jones", "--db", db)  # a read command creates nothing
+    assert missing.returncode == 2 and "no database at" in missing.stderr and not Path(db).exists()
+    _seed_db(db)
+    assert run_here("shows", "list", "--db", db, "--limit", "1").returncode == 0  # seeds the starter catalogue
+    r = run_here("show", "Jessica Jonez", "--db", db)
     assert r.returncode == 2
-    assert r.stderr.strip().count("\n") == 0 and '"Jessica Jones (2015)"' in r.stderr
-    bad = run_cli("show", "Girls", "--db", db, "--since", "last week")
+    assert r.stderr.strip().count("\n") == 0 and "did you mean 'Jessica Jones'" in r.stderr
+    bad = run_here("show", "Girls", "--db", db, "--since", "last week")
     assert bad.returncode == 2 and "--since" in bad.stderr
 
 
@@ -95,22 +99,22 @@ def test_import_add_alias_list_relink(db: str, tmp_path: Path) -> None:
         '"Caf\ufffd Society",Unrelated,,99999,May 2022,___ ____,"6 eps","30 min","X",US,False,',
         '"Dr. Thorne",DrThorne,,3333,Mar 2016,Mar 2016,"4 eps","60 min","ITV",UK,False,',
     ]) + "\n", "utf-8")
-    r = run_cli("shows", "import", str(csv), "--db", db)
+    r = run_here("shows", "import", str(csv), "--db", db)
     assert r.returncode == 0, r.stderr
     assert "2 added, 1 updated" in r.stdout and "1 rows skipped" in r.stdout
     assert "skipped: replacement character in title: 1" in r.stdout
-    again = run_cli("shows", "import", str(csv), "--db", db)
+    again = run_here("shows", "import", str(csv), "--db", db)
     assert "0 added" in again.stdout                                   # idempotent
-    listed = json.loads(run_cli("shows", "list", "--search", "conviction", "--format", "json", "--db", db).stdout)
+    listed = json.loads(run_here("shows", "list", "--search", "conviction", "--format", "json", "--db", db).stdout)
     assert sorted((s["title"], s["year"]) for s in listed) == [("Conviction", 2006), ("Conviction", 2016)]
     assert next(s for s in listed if s["year"] == 2016)["external_ids"]["tvmaze"] == "5768"
 
-    added = run_cli("shows", "add", "Crashing", "--network", "HBO", "--country", "US", "--premiered", "2017-02",
+    added = run_here("shows", "add", "Crashing", "--network", "HBO", "--country", "US", "--premiered", "2017-02",
                     "--alias", "Crashing HBO", "--db", db)
     assert added.returncode == 0 and "added #" in added.stdout
-    bad_date = run_cli("shows", "add", "X", "--premiered", "Feb 2017", "--db", db)
+    bad_date = run_here("shows", "add", "X", "--premiered", "Feb 2017", "--db", db)
     assert bad_date.returncode == 2 and "--premiered" in bad_date.stderr
-    alias = run_cli("shows", "alias", "Dr. Thorne", "Doctor Thorne", "--db", db)
+    alias = run_here("shows", "alias", "Dr. Thorne", "Doctor Thorne", "--db", db)
     assert alias.returncode == 0 and "Doctor Thorne" in alias.stdout
 
     girls = _seed_db(db)[2]
@@ -119,13 +123,13 @@ def test_import_add_alias_list_relink(db: str, tmp_path: Path) -> None:
         s.execute(text("UPDATE articles SET body = body || ' ITV''s Doctor Thorne drew 5 million viewers.' "
                        "WHERE id = :id"), {"id": girls})
         s.commit()
-    relinked = run_cli("shows", "relink", "--db", db)
+    relinked = run_here("shows", "relink", "--db", db)
     assert relinked.returncode == 0 and "linked 4 articles" in relinked.stdout
     with Session(engine) as s:
         titles = set(s.scalars(select(ShowRow.title).join(ArticleShowRow, ArticleShowRow.show_id == ShowRow.id)
                                .where(ArticleShowRow.article_id == girls)))
     assert titles == {"Girls", "Dr. Thorne"}
-    stale = run_cli("shows", "relink", "--stale-only", "--db", db)
+    stale = run_here("shows", "relink", "--stale-only", "--db", db)
     assert "linked 0 articles" in stale.stdout
 
 
@@ -138,7 +142,7 @@ def test_link_jsonl_on_stdin(db: str) -> None:
         {"id": "d", "title": "Das Finale", "body": "Die Serie „Sherlock“ endet mit der vierten Staffel."},
     ]
     stdin = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\nnot json\n"
-    r = run_cli("shows", "link", "--db", db, input=stdin)
+    r = run_here("shows", "link", "--db", db, input=stdin)
     assert r.returncode == 1, r.stderr                  # one bad line, the others still answered
     out = [json.loads(x) for x in r.stdout.splitlines()]
     assert out[0] == {"id": "a", "shows": [{"title": "Girls", "id": out[0]["shows"][0]["id"],

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import invoke
 from newsagg.errors import ConfigError
 from newsagg.sources import (load_sources, page_options_for, parse_duration, parse_registry, select_sources,
                              source_for_url)
@@ -50,6 +51,52 @@ def test_bad_config_names_file_source_and_key(text: str, key: str, tmp_path: Pat
         load_sources(path)
     msg = str(err.value)
     assert str(path) in msg and f"'{key}'" in msg and "\n" not in msg
+
+
+_MINIMAL = '[[source]]\nname = "x"\nfeeds = ["https://x.example/feed"]\n'
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("allow_private_host = true", "key 'allow_private_host': unknown key; did you mean 'allow_private_hosts'?"),
+    ("intervall = \"1h\"", "key 'intervall': unknown key; did you mean 'interval'?"),
+    ("colour = \"red\"", "key 'colour': unknown key"),
+    ("interval = -60", "key 'interval': not a duration: -60 (a number of seconds must be 0 or more)"),
+    ("interval = \"0\"", "key 'interval': must be longer than 0"),
+    ("page_window = -1.5", "key 'page_window': not a duration: -1.5"),
+    ("interval = true", "key 'interval': must be a duration"),
+    ("page_window = nan", "key 'page_window': not a duration: nan"),
+    ("timezone = 3", "key 'timezone': must be an IANA time zone name"),
+    ("homepage = \"https://x.example:99999/\"", "key 'homepage': not a valid URL: 'https://x.example:99999/' "
+                                                 "(Port out of range 0-65535)"),
+    ("sitemaps = [\"https://x.example:0/s.xml\"]", "key 'sitemaps': not a valid URL"),
+])
+def test_registry_refuses_unknown_keys_and_out_of_range_values(extra: str, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(_MINIMAL + extra + "\n")
+    with pytest.raises(ConfigError) as err:
+        load_sources(path)
+    assert str(err.value).startswith(f"{path}: source 'x': {message}"), str(err.value)
+
+
+def test_feed_port_out_of_range_and_top_level_typo(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"key 'feeds': not a valid URL: 'https://x.example:99999/feed'"):
+        parse_registry('[[source]]\nname = "x"\nfeeds = ["https://x.example:99999/feed"]\n', "f.toml")
+    with pytest.raises(ConfigError, match=r"f.toml: unknown top-level key 'sources'; did you mean 'source'\?"):
+        parse_registry('[[sources]]\nname = "x"\nfeeds = ["https://x.example/feed"]\n', "f.toml")
+
+
+def test_binary_registry_is_named_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
+    result = invoke("sources", "--sources", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (f"newsagg: error: {path}: not a UTF-8 text file (byte 0x89 at offset 0): "
+                             "the source registry must be TOML\n")
+    nul = tmp_path / "nul.toml"
+    nul.write_bytes(_MINIMAL.encode() + b"\x00\x00")
+    result = invoke("sources", "--sources", str(nul))
+    assert result.exit_code == 2 and result.stderr.startswith(f"newsagg: error: {nul}: invalid TOML")
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_invalid_toml_and_duplicates_and_missing_file(tmp_path: Path) -> None:

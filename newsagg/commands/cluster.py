@@ -20,81 +20,42 @@ from typing import Annotated, Any, Optional
 import typer
 
 
+def cluster(
+    db: Annotated[Optional[str], typer.Option(
+        "--db", help="Load the stored recent window from this database first (SQLAlchemy URL or SQLite path)")]
+    = None,
+    window_days: Annotated[float, typer.Option("--window-days", help="Recent window for matching, in days")]
+    = 14.0,
+) -> None:
+    """Read JSON lines on stdin; write each item's story and duplicate_of as JSON lines."""
+    from datetime import timedelta
+
+    from newsagg.dedupe.engine import Deduper
+    from newsagg.dedupe.lines import item_from_line
+    from newsagg.jsonlines import map_lines
+
+    deduper = Deduper(window=timedelta(days=window_days))
+    if db:
+        _load_window(deduper, db)
+
+    def handle(line: str) -> dict[str, Any]:
+        d = deduper.process_one(item_from_line(line))
+        rec: dict[str, Any] = {"id": d.key, "story": d.story_key, "duplicate_of": d.duplicate_of}
+        if d.is_new_story:
+            rec["new_story"] = True
+        if d.merged_stories:
+            rec["merged"] = d.merged_stories
+        if d.flags:
+            rec["flags"] = d.flags
+        return rec
+
+    failed = map_lines(sys.stdin, sys.stdout, handle)
+    if failed:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
-    @app.command("cluster")
-    def cluster(
-        db: Annotated[Optional[str], typer.Option(
-            "--db", help="Load the stored recent window from this database first (SQLAlchemy URL or SQLite path)")]
-        = None,
-        window_days: Annotated[float, typer.Option("--window-days", help="Recent window for matching, in days")]
-        = 14.0,
-    ) -> None:
-        """Read JSON lines on stdin; write each item's story and duplicate_of as JSON lines."""
-        from datetime import timedelta
-
-        from newsagg.dedupe.engine import Deduper
-        from newsagg.jsonlines import map_lines
-
-        deduper = Deduper(window=timedelta(days=window_days))
-        if db:
-            _load_window(deduper, db)
-
-        def handle(line: str) -> dict[str, Any]:
-            d = deduper.process_one(_parse(line))
-            rec: dict[str, Any] = {"id": d.key, "story": d.story_key, "duplicate_of": d.duplicate_of}
-            if d.is_new_story:
-                rec["new_story"] = True
-            if d.merged_stories:
-                rec["merged"] = d.merged_stories
-            if d.flags:
-                rec["flags"] = d.flags
-            return rec
-
-        failed = map_lines(sys.stdin, sys.stdout, handle)
-        if failed:
-            raise typer.Exit(1)
-
-
-def _parse(line: str) -> Any:
-    from newsagg.dedupe.engine import DedupeItem
-    from newsagg.jsonlines import parse_object
-
-    obj = parse_object(line)
-    key, title = obj.get("id"), obj.get("title")
-    if key is None or not isinstance(key, (str, int)) or isinstance(key, bool):
-        raise ValueError('missing or invalid "id" (a string or integer)')
-    if not isinstance(title, str):
-        raise ValueError('missing "title" (a string)')
-    text = obj.get("text") or ""
-    if not isinstance(text, str):
-        raise ValueError('"text" must be a string')
-    shows = obj.get("shows") or []
-    if not isinstance(shows, list) or not all(isinstance(s, str) for s in shows):
-        raise ValueError('"shows" must be a list of strings')
-    return DedupeItem(key=key, title=title, text=text, published_at=_date(obj.get("published")),
-                      source=_str(obj.get("source")), url=_str(obj.get("url")), shows=shows)
-
-
-def _date(value: Any) -> Any:
-    """ISO 8601 or RFC 822; missing or unreadable gives None (the engine uses now, flagged)."""
-    from datetime import datetime, timezone
-    from email.utils import parsedate_to_datetime
-
-    if not isinstance(value, str) or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            dt = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+    app.command("cluster")(cluster)
 
 
 def _load_window(deduper: Any, db: str) -> None:

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-DbOption = Annotated[Optional[str], typer.Option(
-    "--db", help="SQLAlchemy URL or SQLite path (env: NEWSAGG_DATABASE_URL); opened read-only")]
+from newsagg.cli_options import DbOption
+
 _SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json",
                    ".rss": "rss", ".xml": "rss", ".atom": "atom", ".csv": "csv", ".jsonl": "jsonl",
                    ".ndjson": "jsonl"}
@@ -47,7 +47,7 @@ def digest(
     from newsagg.digest import state as digest_state
     from newsagg.digest.build import build_digest
     from newsagg.digest.dates import parse_day, parse_zone, today
-    from newsagg.digest.db import open_readonly
+    from newsagg.dbaccess import open_readonly
     from newsagg.digest.render import FORMATS, render
     from newsagg.digest.shows import resolve_shows
     from newsagg.errors import NewsaggError
@@ -93,7 +93,8 @@ def digest(
 
 def export(
     since: Annotated[str, typer.Option(
-        "--since", help="From this day or time: YYYY-MM-DD, ISO date-time, or 7d / 24h ago")],
+        "--since", help="From this day or time: YYYY-MM-DD, ISO date-time, or a span ago "
+                         "(15m = minutes, 24h, 7d, 6mo = months)")],
     until: Annotated[Optional[str], typer.Option("--until", help="Up to (not including) this day or time")] = None,
     tz: Annotated[str, typer.Option("--tz", help="Zone for --since/--until without an offset")] = "UTC",
     fmt: Annotated[Optional[str], typer.Option(
@@ -107,7 +108,7 @@ def export(
     import tempfile
 
     from newsagg.digest.dates import parse_instant, parse_zone
-    from newsagg.digest.db import open_readonly
+    from newsagg.dbaccess import open_readonly
     from newsagg.digest.export import EXPORT_FORMATS, iter_articles, write_export
     from newsagg.errors import NewsaggError
 

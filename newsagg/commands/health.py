@@ -2,43 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from newsagg.cli_options import DbOption, FormatOption, SourceNames
+
 
 def health(
-    db: Annotated[Optional[str], typer.Option("--db", help="SQLAlchemy URL or SQLite path "
-                                                          "[env: NEWSAGG_DATABASE_URL]")] = None,
-    source: Annotated[Optional[list[str]], typer.Option("--source", help="Only this source (repeatable)")] = None,
+    db: DbOption = None,
+    source: SourceNames = None,
     failed_runs: Annotated[int, typer.Option(help="Unhealthy when this many last runs failed")] = 3,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only unhealthy sources")] = False,
+    fmt: FormatOption = "table",
 ) -> None:
     """Check each source's recent runs and the database's invariants (as `newsagg check`); exits 1 when any
     source is unhealthy or an invariant is broken (for cron and monitors)."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from models.db import open_database
-    from newsagg.health import check_health
-
     from newsagg.commands.check import print_problems
+    from newsagg.dbaccess import open_readonly
+    from newsagg.health import check_health
     from newsagg.integrity import check_integrity
+    from newsagg.output import check_format, write_rows
+    from newsagg.queries import check_source_names
 
-    engine = open_database(db)
+    fmt = check_format(fmt)
+    engine = open_readonly(db)
     try:
+        check_source_names(engine, source)
         results = check_health(engine, source, failed_runs=failed_runs)
         problems = check_integrity(engine)  # the database's own invariants (`newsagg check`)
     finally:
         engine.dispose()
-    table = Table("source", "runs", "last status", "last items", "median", "health")
-    for h in results:
-        if quiet and h.healthy:
-            continue
-        table.add_row(h.name, str(h.runs), h.last_status or "-", str(h.last_items), f"{h.median_items or 0:g}",
-                      "ok" if h.healthy else "; ".join(h.problems))
-    if table.rows:
-        Console(width=200).print(table)
+    rows = [(h.name, h.runs, h.last_status, h.last_items, h.median_items, "ok" if h.healthy else "; ".join(h.problems))
+            for h in results if not (quiet and h.healthy)]
+    if rows or fmt != "table":
+        write_rows(("source", "runs", "last_status", "last_items", "median_items", "health"), rows, fmt)
     print_problems(problems)
     if any(not h.healthy for h in results) or problems:
         raise typer.Exit(1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -14,11 +13,7 @@ import typer
 schedule_app = typer.Typer(help="Unattended crawls for cron or systemd: run what is due, show state.",
                            no_args_is_help=True)
 
-DbOption = Annotated[Optional[str], typer.Option(
-    "--db", help="SQLAlchemy URL or SQLite file path [env: NEWSAGG_DATABASE_URL; default ./newsagg.db]")]
-SourcesOption = Annotated[Optional[Path], typer.Option(
-    "--sources", help="Source registry TOML [env: NEWSAGG_SOURCES]")]
-SourceNames = Annotated[Optional[list[str]], typer.Option("--source", help="Only this source (repeatable)")]
+from newsagg.cli_options import DbOption, FormatOption, SourceNames, SourcesOption, interactive
 
 # Exit codes of run-due (documented in the README).
 EXIT_OK, EXIT_FAILED, EXIT_LOCKED = 0, 1, 0
@@ -66,7 +61,7 @@ def run_due(
                 return
             configure_logging(log_level, str(log_file) if log_file else None)
             report = run_crawl(due, db, trigger="schedule",
-                               overrides={"NEWSAGG_PROGRESS": sys.stderr.isatty() and not os.environ.get("CI")})
+                               overrides={"NEWSAGG_PROGRESS": interactive()})
     except LockHeld as exc:
         typer.echo(f"newsagg: {exc}")
         raise typer.Exit(EXIT_LOCKED) from None
@@ -75,7 +70,7 @@ def run_due(
     if report.failed:
         print_crawl_report(report, err=True)
         raise typer.Exit(EXIT_FAILED)
-    if sys.stderr.isatty():
+    if interactive():
         print_crawl_report(report, err=True)
 
 
@@ -96,57 +91,46 @@ def _loop(argv: list[str], every: float) -> None:
 
 
 @schedule_app.command("status")
-def status(sources: SourcesOption = None, db: DbOption = None) -> None:
+def status(sources: SourcesOption = None, db: DbOption = None, fmt: FormatOption = "table") -> None:
     """Each source's last run, its status, next due time and last error."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from models.db import open_database
+    from newsagg.dbaccess import open_readonly
+    from newsagg.output import check_format, write_rows
     from newsagg.schedule import source_states
     from newsagg.sources import load_sources, select_sources
 
-    engine = open_database(db)
-    table = Table("source", "interval", "last run (UTC)", "status", "failures", "next due (UTC)", "last error")
-    for st in source_states(engine, select_sources(load_sources(sources), None)):  # the ones cron runs
-        table.add_row(st.source.name, str(st.source.interval),
-                      st.last_started_at.strftime("%Y-%m-%d %H:%M") if st.last_started_at else "never",
-                      st.last_status or "-", str(st.consecutive_failures),
-                      st.next_due_at.strftime("%Y-%m-%d %H:%M"), (st.last_error or "")[:70])
-    engine.dispose()
-    Console(width=200 if not sys.stdout.isatty() else None).print(table)
+    fmt = check_format(fmt)
+
+    chosen = select_sources(load_sources(sources), None)  # the ones cron runs
+    engine = open_readonly(db)
+    try:
+        states = source_states(engine, chosen)
+    finally:
+        engine.dispose()
+    write_rows(("source", "interval", "last_run_at", "status", "failures", "next_due_at", "last_error"),
+               [(st.source.name, str(st.source.interval), st.last_started_at, st.last_status, st.consecutive_failures,
+                 st.next_due_at, st.last_error if fmt != "table" else (st.last_error or "")[:70]) for st in states],
+               fmt)
 
 
 def runs(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="How many runs")] = 20,
     source: Annotated[Optional[str], typer.Option(help="Only this source")] = None,
+    fmt: FormatOption = "table",
 ) -> None:
     """List recent crawl runs per source: requests, responses, items new/updated/duplicate, errors."""
-    from rich.console import Console
-    from rich.table import Table
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
+    from newsagg.dbaccess import open_readonly
+    from newsagg.output import check_format, write_rows
+    from newsagg.queries import RUN_COLUMNS, check_source_names, recent_runs
 
-    from models.db import open_database
-    from models.schema import CrawlRunRow, SourceRow
-
-    engine = open_database(db)
-    stmt = (select(CrawlRunRow, SourceRow.name).join(SourceRow, SourceRow.id == CrawlRunRow.source_id)
-            .order_by(CrawlRunRow.id.desc()).limit(limit))
-    if source:
-        stmt = stmt.where(SourceRow.name == source)
-    table = Table("run", "source", "trigger", "started (UTC)", "secs", "status", "req", "200", "304", "4xx",
-                  "5xx", "seen", "new", "upd", "dup", "err", "last error")
-    with Session(engine) as session:
-        for r, name in session.execute(stmt):
-            secs = f"{(r.finished_at - r.started_at).total_seconds():.1f}" if r.finished_at else "-"
-            table.add_row(r.run_id[:8], name, r.trigger, r.started_at.strftime("%Y-%m-%d %H:%M:%S"), secs,
-                          r.status, *(str(v) for v in (r.requests, r.responses_200, r.responses_304,
-                                                       r.responses_4xx, r.responses_5xx, r.items_seen, r.items_new,
-                                                       r.items_updated, r.items_duplicate, r.errors)),
-                          (r.last_error or "")[:60])
-    engine.dispose()
-    Console(width=220 if not sys.stdout.isatty() else None).print(table)
+    fmt = check_format(fmt)
+    engine = open_readonly(db)
+    try:
+        check_source_names(engine, [source] if source else None)
+        rows = recent_runs(engine, limit, source)
+    finally:
+        engine.dispose()
+    write_rows(RUN_COLUMNS, rows, fmt)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,12 +10,12 @@ import typer
 
 def worker(
     concurrency: Annotated[Optional[int], typer.Option(
-        "--concurrency", "-c", help="Crawls at once on this machine (one subprocess each) [default: CPU count]")]
+        "--concurrency", "-c", help="Crawls at once on this machine (one subprocess each; default: CPU count)")]
     = None,
     queues: Annotated[Optional[str], typer.Option(
-        "--queues", "-Q", help="Comma-separated queues to consume [env: NEWSAGG_QUEUE; default newsagg]")] = None,
+        "--queues", "-Q", help="Comma-separated queues to consume (env NEWSAGG_QUEUE; default newsagg)")] = None,
     broker: Annotated[Optional[str], typer.Option(
-        "--broker", help="Broker URL [env: NEWSAGG_BROKER_URL; default redis://127.0.0.1:6379/0]")] = None,
+        "--broker", help="Broker URL (env NEWSAGG_BROKER_URL; default redis://127.0.0.1:6379/0)")] = None,
     loglevel: Annotated[str, typer.Option("--loglevel", "-l", help="Log level")] = "INFO",
     hostname: Annotated[Optional[str], typer.Option(
         "--hostname", "-n", help="Node name, unique per worker (default newsagg@<host>-<pid>)")] = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,22 +28,14 @@ def parse_day(value: str, option: str = "--date") -> date:
 
 
 def parse_instant(value: str, zone: ZoneInfo, option: str = "--since") -> datetime:
-    """YYYY-MM-DD, an ISO date-time (local to `zone` without an offset), or 7d / 24h ago -> aware UTC."""
-    ago = re.fullmatch(r"(\d{1,5})([dh])", value.strip())
-    if ago:  # the same relative forms `newsagg articles --since` takes
-        n = int(ago.group(1))
-        return datetime.now(timezone.utc) - (timedelta(days=n) if ago.group(2) == "d" else timedelta(hours=n))
+    """A moment in the one grammar (newsagg.timespec): YYYY-MM-DD, an ISO date-time (local to
+    `zone` without an offset), or a span ago (7d, 24h, 30m) -> aware UTC."""
+    from newsagg.timespec import TimeSpecError, parse_moment
+
     try:
-        if len(value) == 10:
-            dt = datetime.combine(date.fromisoformat(value), time())
-        else:
-            dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise NewsaggError(f"{option} must be YYYY-MM-DD, an ISO date-time such as 2016-01-18T06:00 or "
-                           f"2016-01-18T06:00:00+00:00, or 7d / 24h, got {value!r}") from None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=zone)
-    return dt.astimezone(timezone.utc)
+        return parse_moment(value, zone=zone)
+    except TimeSpecError as exc:
+        raise NewsaggError(f"{option}: {exc}") from None
 
 
 def day_start(day: date, zone: ZoneInfo) -> datetime:

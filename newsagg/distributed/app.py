@@ -17,9 +17,9 @@ Settings from the environment (the same on the dispatcher and on every worker):
 
 from __future__ import annotations
 
-import os
-
 from celery import Celery
+
+from newsagg import settings
 
 BROKER_ENV = "NEWSAGG_BROKER_URL"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
@@ -31,19 +31,19 @@ RESTORE_ENV = "NEWSAGG_RESTORE_INTERVAL"
 
 
 def broker_url() -> str:
-    return os.environ.get(BROKER_ENV) or DEFAULT_BROKER
+    return settings.value(BROKER_ENV) or DEFAULT_BROKER
 
 
 def default_queue() -> str:
-    return os.environ.get(QUEUE_ENV) or DEFAULT_QUEUE
+    return settings.value(QUEUE_ENV) or DEFAULT_QUEUE
 
 
 def _visibility_timeout() -> float:
-    return float(os.environ.get(VISIBILITY_ENV) or DEFAULT_VISIBILITY_TIMEOUT)
+    return settings.value(VISIBILITY_ENV) or DEFAULT_VISIBILITY_TIMEOUT
 
 
 def transport_options() -> dict[str, float]:
-    restore = float(os.environ.get(RESTORE_ENV) or min(10.0, max(1.0, _visibility_timeout() / 4)))
+    restore = settings.value(RESTORE_ENV) or min(10.0, max(1.0, _visibility_timeout() / 4))
     return {
         "visibility_timeout": _visibility_timeout(),
         # kombu sweeps for abandoned (unacknowledged, timed-out) messages every

@@ -9,13 +9,13 @@ since then (a duplicate from an earlier round, or a redelivery) does nothing.
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 
 import typer
 
 from models.db import database_url, open_database
+from newsagg import settings
 from newsagg.errors import NewsaggError
 from newsagg.sources import Source
 
@@ -34,7 +34,7 @@ def dispatch_due(sources: list[Source], db: str | None, sources_file: Path | str
     url = database_url(db)
     require_postgres(url)
     queue = queue or default_queue()
-    sources_file = sources_file or os.environ.get("NEWSAGG_SOURCES")
+    sources_file = sources_file or settings.value("NEWSAGG_SOURCES")
     registry = str(Path(sources_file).resolve()) if sources_file else None
     engine = open_database(url)
     sent = 0

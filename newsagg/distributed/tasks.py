@@ -19,7 +19,6 @@ Distributed mode needs PostgreSQL: on any other database the task refuses.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -36,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from models.db import database_url, open_database
 from models.schema import CrawlRunRow, SourceRow
+from newsagg import settings
 from newsagg.distributed.app import app
 from newsagg.errors import NewsaggError
 
@@ -59,9 +59,10 @@ def require_postgres(url: str) -> None:
 
 
 def source_lock_key(schema: str, source: str) -> int:
-    """A signed 64-bit advisory-lock key for one source in one schema."""
-    digest = hashlib.sha1(f"newsagg:crawl:{schema}:{source}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+    """A signed 64-bit advisory-lock key for one source in one schema (models.locks)."""
+    from models import locks
+
+    return locks.source_crawl(schema, source)
 
 
 def _set_pdeathsig() -> None:  # runs in the child between fork and exec
@@ -116,7 +117,7 @@ def _last_run(engine: Engine, source: str, since: datetime) -> dict[str, Any]:
 
 def crawl_command(source: str, sources_file: str | None, db_url: str) -> list[str]:
     registry = ["--sources", sources_file] if sources_file else []
-    extra = [arg for pair in json.loads(os.environ.get(SETTINGS_ENV) or "[]") for arg in ("-s", pair)]
+    extra = [arg for pair in json.loads(settings.value(SETTINGS_ENV) or "[]") for arg in ("-s", pair)]
     return [sys.executable, "-m", "newsagg.cli", "crawl", "--source", source, *registry, "--db", db_url,
             "--trigger", TRIGGER, *extra]
 
@@ -162,7 +163,7 @@ def _locked_crawl(engine: Engine, source: str, sources_file: str | None, url: st
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH")) if p)
     env.setdefault("CI", "1")  # no live progress table
-    timeout = float(os.environ.get(CRAWL_TIMEOUT_ENV) or 3000)
+    timeout = settings.value(CRAWL_TIMEOUT_ENV)
     started_at = datetime.now(timezone.utc)
     started = time.monotonic()
     logger.info("source %s: crawling", source)

@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from models import locks
 from models.schema import ArticleRow, ArticleShowRow, ArticleShowScanRow, ShowRow
 from newsagg.errors import NewsaggError
 from newsagg.records import ShowLink
@@ -79,7 +80,7 @@ def ensure_catalogue(session: Session) -> int:
     """Seed the starter catalogue when the table is empty (the demo links without an import)."""
     if session.get_bind().dialect.name == "postgresql":
         # Workers starting together on an empty database: one seeds, the others then see it.
-        session.execute(text("SELECT pg_advisory_xact_lock(7390144)"))
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": locks.CATALOGUE_SEED})
     if session.scalar(select(func.count(ShowRow.id))):
         return 0
     starter = load_starter_catalogue()
@@ -141,32 +142,11 @@ def upsert_shows(session: Session, shows: Iterable[Show]) -> UpsertResult:
 
 
 def resolve_show(session: Session, ref: str) -> ShowRow:
-    """A show by id ("#12" or "12"), label ("Conviction (2016)"), title or alias; else a one-line error
-    with close matches."""
-    ref = ref.strip()
-    if ref.lstrip("#").isdigit():
-        row = session.get(ShowRow, int(ref.lstrip("#")))
-        if row is not None:
-            return row
-    shows, _ = load_catalogue(session)
-    from newsagg.shows.merge import title_key
+    """A show by id, label, title or alias; else a one-line error with close matches
+    (the one resolver: newsagg.shows.resolve)."""
+    from newsagg.shows.resolve import find_show
 
-    want = title_key(ref)
-    by_label = [s for s in shows if title_key(s.label) == want or s.label.lower() == ref.lower()]
-    by_title = by_label or [s for s in shows if title_key(s.title) == want]
-    by_alias = by_title or [s for s in shows if any(title_key(a) == want for a in s.aliases)]
-    if by_alias:
-        # A title several shows share: the notable one, else the most recent.
-        best = max(by_alias, key=lambda s: (len(by_alias) == 1, s.notable, s.premiere_year or 0))
-        row = session.get(ShowRow, best.id)
-        assert row is not None
-        return row
-    from rapidfuzz import fuzz, process
-
-    choices = {s.id: s.label for s in shows}
-    close = process.extract(ref, choices, scorer=fuzz.WRatio, limit=3, score_cutoff=70)
-    hint = "; did you mean " + ", ".join(f'"{c[0]}"' for c in close) + "?" if close else ""
-    raise ShowNotFound(f'no show "{ref}" in the catalogue{hint}')
+    return find_show(session, ref)
 
 
 def add_alias(session: Session, row: ShowRow, aliases: Sequence[str], *, remove: bool = False) -> list[str]:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.schema import ArticleRow, ArticleShowRow, SourceRow, StoryRow
+from newsagg.output import iso_utc
 
-_SINCE = re.compile(r"^\s*(\d+)\s*([hdwmy])\s*$", re.I)
-_UNIT_DAYS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30, "y": 365}
 
 
 @dataclass
@@ -48,28 +46,26 @@ class TimelineEntry:
     def as_dict(self) -> dict[str, object]:
         return {
             "story_id": self.story_id, "headline": self.headline,
-            "first_published_at": self.first_published_at.isoformat(), "outlets": self.outlets,
+            "first_published_at": iso_utc(self.first_published_at), "outlets": self.outlets,
             "seasons": self.seasons,
             "articles": [{"id": a.article_id, "title": a.title, "outlet": a.outlet, "url": a.url,
-                          "published_at": a.published_at.isoformat(), "seasons": a.seasons,
+                          "published_at": iso_utc(a.published_at), "seasons": a.seasons,
                           "primary": a.primary, "confidence": a.confidence, "found_in": a.found_in}
                          for a in self.articles],
         }
 
 
 def parse_since(value: str | None, now: datetime | None = None) -> datetime | None:
-    """"30d", "12h", "2w", "6m", "1y", or an ISO date -> a UTC cut-off; None/"" -> no cut-off."""
+    """A moment in the one grammar (newsagg.timespec: 30d, 12h, 2w, 6mo, 1y or an ISO date) ->
+    a UTC cut-off; None/"" -> no cut-off."""
+    from newsagg.timespec import TimeSpecError, parse_moment
+
     if not value:
         return None
-    now = now or datetime.now(timezone.utc)
-    m = _SINCE.match(value)
-    if m:
-        return now - timedelta(days=int(m.group(1)) * _UNIT_DAYS[m.group(2).lower()])
     try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"--since: expected e.g. 30d, 12h, 2w or an ISO date, got {value!r}") from None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+        return parse_moment(value, now)
+    except TimeSpecError as exc:
+        raise ValueError(f"--since: {exc}") from None
 
 
 def show_timeline(session: Session, show_id: int, since: datetime | None = None) -> list[TimelineEntry]:

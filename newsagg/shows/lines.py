@@ -1,0 +1,43 @@
+"""`newsagg shows link` input lines -> links: {"id", "text"} or {"id", "title", "body", ...},
+text or HTML (emphasised titles count), to {"id", "shows": [...]}."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from newsagg.jsonlines import parse_object
+from newsagg.shows.htmltext import html_to_text, looks_like_html
+from newsagg.shows.linker import ShowLinker
+
+
+def link_line(linker: ShowLinker, line: str) -> dict[str, Any]:
+    """One JSON line of `newsagg shows link` -> its shows (the format is in that command's help)."""
+    item = parse_object(line)
+    title = str(item.get("title") or "")
+    body = str(item.get("body") or "")
+    description = str(item.get("description") or "")
+    if "text" in item and not (title or body):
+        text = str(item.get("text") or "")
+        # Plain text: the first line is the headline when the text has several lines.
+        title, sep, body = text.strip().partition("\n") if "\n" in text.strip() else ("", "", text)
+    emphasized: list[str] = []
+    parts = []
+    for part in (title, description, body):
+        if looks_like_html(part):
+            part, emph = html_to_text(part)
+            emphasized.extend(emph)
+        parts.append(part)
+    title, description, body = parts
+    published = None
+    if item.get("published"):
+        try:
+            published = datetime.fromisoformat(str(item["published"]).replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"bad \"published\": {item['published']!r}") from None
+        if published.tzinfo is None:
+            published = published.replace(tzinfo=timezone.utc)
+    links = linker.link(title, body, description=description, emphasized=emphasized, published_at=published)
+    return {"id": item.get("id"), "shows": [
+        {"title": linker.shows[l.show_id].title, "id": l.show_id, "confidence": l.confidence,
+         "primary": l.primary, "seasons": l.seasons} for l in links]}
