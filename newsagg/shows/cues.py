@@ -1,7 +1,7 @@
 """Context cues around a mention: the words that make "Girls" a show, or "The Avengers" a film.
 
 Right-context patterns are matched on a short slice of lower-cased, normalised text (see
-textnorm); word lists are scanned once per article (cue_positions) or by last words (left_phrase).
+textnorm); word lists are scanned once per article (cue_positions) or by last words (left_tails).
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ for _n, _words in enumerate([("erste", "ersten", "primera", "premier", "premièr
 
 # ---------------------------------------------------------------------------- fast paths
 # The linker checks these per mention; they are scanned once per article with one
-# Aho-Corasick pass (cue_positions) and looked up by word (left_phrase), not by regex.
+# Aho-Corasick pass (cue_positions) and looked up by word (left_tails), not by regex.
 
 LEFT_PHRASES = frozenset("""series show drama comedy sitcom dramedy miniseries docuseries soap serial anthology
 spinoff spin-off reboot revival procedural thriller franchise renewed renews cancels cancelled canceled orders
@@ -162,13 +162,8 @@ def cue_positions(spaced: str, norm: str, headline_end: int, headline_case: bool
     return tv, neg
 
 
-def left_phrase(left: str, phrases: frozenset[str]) -> bool:
-    """Do the last one to three words of `left` (quotes and spaces trimmed) form one of `phrases`?"""
-    return not phrases.isdisjoint(left_tails(left))
-
-
 def left_tails(left: str) -> list[str]:
-    """The last one, two and three words of `left` (quotes and spaces trimmed), for left_phrase look-ups:
+    """The last one, two and three words of `left` (quotes and spaces trimmed), for phrase look-ups:
     computed once per mention, checked against several phrase sets with `not phrases.isdisjoint(tails)`."""
     words = left.rstrip(" \"'").split()
     n = len(words)
