@@ -344,10 +344,12 @@ def parse_starter_csv(text: str) -> list[Show]:
         aliases = [a.strip() for a in (row.get("aliases") or "").split(ALIAS_SEP) if a.strip()]
         premiered = parse_iso_date(row.get("premiered"))
         ended = parse_iso_date(row.get("ended"))
+        tvmaze = (row.get("tvmaze") or "").strip()
         shows.append(Show(
             title=row["title"].strip(), network=(row.get("network") or "").strip() or None,
             country=(row.get("country") or "").strip() or None, premiered_on=premiered, ended_on=ended,
             status="ended" if ended else "running", aliases=aliases, notable=True, id=n,
+            external_ids={"tvmaze": tvmaze} if tvmaze.isdigit() else {},
         ))
     return shows
 

@@ -83,7 +83,13 @@ def prior(show: Show, art: ArticleText, year: float | None) -> float:
     return score
 
 
-def best_show(ids: tuple[int, ...], shows: dict[int, Show], art: ArticleText, year: float | None) -> int:
+def best_show(ids: tuple[int, ...], shows: dict[int, Show], art: ArticleText, year: float | None,
+              eras: tuple[tuple[int, float, float], ...] = ()) -> int:
+    """The likeliest show; an era title ("The Tonight Show") names the show of the article's date."""
+    if eras and year is not None:
+        in_era = tuple(dict.fromkeys(sid for sid, start, until in eras if start <= year < until))
+        if in_era:
+            ids = in_era
     return max(ids, key=lambda i: prior(shows[i], art, year))
 
 
@@ -97,7 +103,7 @@ def resolve(mentions: list[Mention], shows: dict[int, Show], art: ArticleText,
         if len(ids) == 1:
             sid = ids[0]
         else:
-            sid = chosen.get(m.alias.key) or best_show(ids, shows, art, year)
+            sid = chosen.get(m.alias.key) or best_show(ids, shows, art, year, m.alias.eras)
             chosen[m.alias.key] = sid
         out.setdefault(sid, []).append(m)
     return out

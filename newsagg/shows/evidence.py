@@ -62,9 +62,15 @@ def mention(art: ArticleText, start: int, end: int, alias: Alias) -> Mention | N
     key = alias.key
     qctx = art.qindex
     quoted = (art.quotes.get(start) == end or key in art.emph or
-              qctx is not None and end in qctx.by_end and qctx.is_quoted(start, end, norm))
+              qctx is not None and (end in qctx.by_end or art.quotes.get(start) == end + 2)
+              and qctx.is_quoted(start, end, norm))
     risk = alias.risk
     in_tc_title = fld == "title" and art.title_case
+    if alias.quoted_only and not quoted:
+        return None                          # "Jimmy Kimmel" the person; "on 'Jimmy Kimmel'" the show
+    if alias.film and not (cues.FILM_TV_RIGHT.match(low, end, end + 48) or
+                           not cues.FILM_TV_LEFT.isdisjoint(cues.left_tails(low[max(0, start - 48):start]))):
+        return None                          # "the 'Spider-Man' star": the film, whatever shows share the title
     if quoted:
         negative = any_between(art.neg_pos, start - 70, end + 50, start, end)
         if (art.article_tv or risk < PLAIN) and not negative:
@@ -81,7 +87,7 @@ def mention(art: ArticleText, start: int, end: int, alias: Alias) -> Mention | N
     left = low[max(0, start - 48):start]
     right = low[end:end + 48]
     tails = cues.left_tails(left)            # the last one to three words: looked up in several lists
-    left_adj = not cues.LEFT_PHRASES.isdisjoint(tails)
+    left_adj = not cues.LEFT_PHRASES.isdisjoint(tails) or quoted and not cues.QUOTED_LEFT.isdisjoint(tails)
 
     if not quoted:
         if not left_adj and cues.PERSON_RIGHT.match(right):

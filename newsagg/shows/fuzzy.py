@@ -54,6 +54,8 @@ def _closest(key: str, matcher: AliasMatcher) -> str | None:
             continue
         if digits != [w for w in cand_words if w.isdigit()]:
             continue  # "Ride Along 2" is not "Ride Along"
+        if n_words == 1 and (key.startswith(cand_key) or cand_key.startswith(key)):
+            continue  # one word inflected is another word: "Hustlers" is not "The Hustler"
         score = fuzz.ratio(key, cand_key)
         if score >= MIN_RATIO and (best is None or score > best[0]):
             best = (score, cand_key)

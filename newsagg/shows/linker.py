@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Iterable, Sequence
 
 from newsagg.records import ShowLink
+from newsagg.shows.aliases import film_titles, packaged_aliases, targets
 from newsagg.shows.article import ArticleText
 from newsagg.shows.catalogue import Show
 from newsagg.shows.disambiguate import era_factor, estimate_year, resolve
@@ -23,6 +24,8 @@ from newsagg.shows.matcher import AliasMatcher, get_matcher
 from newsagg.shows.seasons import assign_seasons
 
 __all__ = ["LINK_THRESHOLD", "ShowLinker"]
+
+CLASSIC_EPISODES = 50  # a show this long is still discussed years after it ended
 
 
 class ShowLinker:
@@ -36,7 +39,9 @@ class ShowLinker:
                 show.id = n
         self.shows = {s.id: s for s in shows if s.id is not None}
         self.version = version or f"mem:{len(shows)}:{hash(tuple((s.id, s.title) for s in shows))}"
-        self.matcher: AliasMatcher = get_matcher(shows, self.version)
+        # The packaged curated aliases (short forms, segments, eras, hosts) join the catalogue's names.
+        curated = packaged_aliases()
+        self.matcher: AliasMatcher = get_matcher(shows, self.version, targets(shows, curated), film_titles(curated))
 
     def link(self, title: str, body: str, *, description: str = "", emphasized: Iterable[str] = (),
              published_at: datetime | None = None) -> list[ShowLink]:
@@ -90,8 +95,9 @@ class ShowLinker:
             for extra in (ev[1:4] if conf >= LINK_THRESHOLD else ()):
                 conf += (1 - conf) * extra * 0.3
             era = era_factor(show, year)
-            if 0.1 < era < 0.8 and any(m.adjacent for m in ms) and (show.notable or (show.episodes or 0) >= 50):
-                era = 0.8  # a classic discussed as television: "the 'M*A*S*H' finale"
+            if 0.1 < era < 0.8 and (show.notable or (show.episodes or 0) >= CLASSIC_EPISODES) and any(
+                    m.adjacent or m.quoted and m.evidence >= EVIDENCE["adjacent"] for m in ms):
+                era = 0.8  # a classic discussed as television: "the 'M*A*S*H' finale", "'Hee Haw' star"
             conf *= era
             if conf < LINK_THRESHOLD:
                 continue

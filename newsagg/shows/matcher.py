@@ -14,7 +14,8 @@ from typing import Iterator, Sequence
 
 import ahocorasick
 
-from newsagg.shows.catalogue import Show
+from newsagg.shows.aliases import CuratedAlias
+from newsagg.shows.catalogue import Show, name_variants
 from newsagg.shows.textnorm import alias_key
 
 # Words whose capitalisation says nothing ("the Flash", "Mozart in the Jungle").
@@ -50,6 +51,10 @@ class Alias:
     content_words: int
     # "EastEnders", "iZombie": inner capitals in an exactly-matched word (derived from exact_words).
     camel: bool = field(default=False, compare=False)
+    quoted_only: bool = field(default=False, compare=False)   # a host's name: the show only when quoted
+    # (show id, from, until) decimal years: an era title names that show only then ("The Tonight Show").
+    eras: tuple[tuple[int, float, float], ...] = field(default=(), compare=False)
+    film: bool = field(default=False, compare=False)   # news means the film ("Aladdin") unless TV is said
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "camel", any(any(c.isupper() for c in w[1:]) for _, w in self.exact_words))
@@ -107,10 +112,12 @@ def _case_rules(name: str, key: str) -> tuple[tuple[int, ...], tuple[tuple[int, 
 class AliasMatcher:
     """Aho-Corasick over lower-cased, normalised text; candidates checked for word boundaries and case."""
 
-    def __init__(self, shows: Sequence[Show]) -> None:
+    def __init__(self, shows: Sequence[Show], curated: Sequence[tuple[CuratedAlias, Show]] = (),
+                 films: Sequence[str] = ()) -> None:
         names: dict[str, set[int]] = defaultdict(set)
         spelling: dict[str, str] = {}
         notable: set[str] = set()
+        catalogue_keys: set[str] = set()
         for show in shows:
             if show.id is None:
                 raise ValueError(f"show {show.title!r} has no id")
@@ -124,9 +131,13 @@ class AliasMatcher:
                 if show.notable:
                     notable.add(key)
                 names[key].add(show.id)
+                catalogue_keys.add(key)
                 # Prefer the spelling with capitals: it carries the case rules.
                 if key not in spelling or (name[:1].isupper() and not spelling[key][:1].isupper()):
                     spelling[key] = name
+        hosts, eras = self._add_curated(curated, names, spelling, notable)
+        curated_keys = {alias_key(n) for entry, _ in curated for n in name_variants([entry.alias])}
+        film_keys = {alias_key(n) for n in name_variants(films)}
         self.aliases: dict[str, Alias] = {}
         self.automaton = ahocorasick.Automaton()
         by_token: dict[str, set[str]] = defaultdict(set)
@@ -134,8 +145,15 @@ class AliasMatcher:
             name = spelling[key]
             caps, exact = _case_rules(name, key)
             words = key.split()
-            alias = Alias(key, tuple(sorted(ids)), _risk(name, key, words), key in notable, caps, exact,
-                          sum(w not in MINOR_WORDS for w in words))
+            risk = _risk(name, key, words)
+            if risk == PLAIN and key in curated_keys and exact and len(exact) == len(words):
+                risk = SINGLE  # a curated acronym matched in its own case ("SNL", "GoT") is no common word
+            # A curated short form made of ordinary words ("Late Night", "Office") is the show only quoted.
+            host_only = key in hosts or key in curated_keys and risk >= COMMON and not exact
+            alias = Alias(key, tuple(sorted(ids)), risk, key in notable, caps, exact,
+                          sum(w not in MINOR_WORDS for w in words),
+                          quoted_only=host_only and key not in catalogue_keys, eras=tuple(eras.get(key, ())),
+                          film=key in film_keys)
             self.aliases[key] = alias
             # The value carries what find() checks per hit, unpacked without attribute lookups.
             self.automaton.add_word(" " + boundary_text(key), (
@@ -148,6 +166,30 @@ class AliasMatcher:
                 by_token[f"{n}^{content[0][:3]}"].add(key)
         self.automaton.make_automaton()
         self.by_token = {k: tuple(v) for k, v in by_token.items()}
+
+    @staticmethod
+    def _add_curated(curated: Sequence[tuple[CuratedAlias, Show]], names: dict[str, set[int]],
+                     spelling: dict[str, str], notable: set[str]
+                     ) -> tuple[set[str], dict[str, list[tuple[int, float, float]]]]:
+        """Curated aliases join the names; returns the host-only keys and each key's eras."""
+        hosts: set[str] = set()
+        plain: set[str] = set()
+        eras: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+        for entry, show in curated:
+            assert show.id is not None
+            for name in name_variants([entry.alias]):
+                key = alias_key(name)
+                if len(key) < 2:
+                    continue
+                names[key].add(show.id)
+                spelling.setdefault(key, name)
+                if show.notable:
+                    notable.add(key)
+                (hosts if entry.quoted_only else plain).add(key)
+                if entry.start is not None or entry.until is not None:
+                    eras[key].append((show.id, entry.start if entry.start is not None else -1e9,
+                                      entry.until if entry.until is not None else 1e9))
+        return hosts - plain, eras
 
     def find(self, low: str, orig: str, spaced: str | None = None) -> Iterator[tuple[int, int, Alias]]:
         """(start, end, alias) for whole-word, case-consistent matches, leftmost-longest.
@@ -220,12 +262,13 @@ _CACHE: dict[str, AliasMatcher] = {}
 _LOCK = threading.Lock()
 
 
-def get_matcher(shows: Sequence[Show], version: str) -> AliasMatcher:
+def get_matcher(shows: Sequence[Show], version: str, curated: Sequence[tuple[CuratedAlias, Show]] = (),
+                films: Sequence[str] = ()) -> AliasMatcher:
     """The matcher for this catalogue version, built on first use in this process."""
     with _LOCK:
         matcher = _CACHE.get(version)
         if matcher is None:
-            matcher = AliasMatcher(shows)
+            matcher = AliasMatcher(shows, curated, films)
             _CACHE.clear()  # one catalogue at a time: an old version is garbage
             _CACHE[version] = matcher
         return matcher

@@ -77,8 +77,8 @@ class QuoteIndex:
     def is_quoted(self, start: int, end: int, norm: str) -> bool:
         """The mention is a whole quoted span, or one after an owner's name ("'Marvel's Jessica Jones'")."""
         qe = self.quotes.get(start)
-        if qe is not None and qe == end:
-            return True
+        if qe is not None and (qe == end or qe == end + 2 and norm[end:qe] == "'s"):
+            return True  # "'SNL's' Elf": a quoted possessive
         for qs in self.by_end.get(end, ()):
             if start - 42 <= qs < start and _POSSESSIVE_PREFIX.match(norm[qs:start]):
                 return True
