@@ -41,10 +41,18 @@ def articles(
     from newsagg.queries import ARTICLE_COLUMNS, ArticleFilter, find_articles
 
     _check_format(fmt)
-    rows = find_articles(_engine(db), ArticleFilter(show=show, source=source, since=since, until=until,
+    engine = _engine(db)
+    rows = find_articles(engine, ArticleFilter(show=show, source=source, since=since, until=until,
                                                     search=search, story=story,
                                                     include_duplicates=with_duplicates, limit=limit))
-    write_rows(ARTICLE_COLUMNS, [[r[c] for c in ARTICLE_COLUMNS] for r in rows], fmt)
+    columns = ARTICLE_COLUMNS
+    if fmt in ("json", "jsonl"):  # structured shows: TVmaze id, premiere year and network beside the title
+        from newsagg.queries import show_refs
+
+        refs = show_refs(engine, [r["id"] for r in rows])
+        columns = (*ARTICLE_COLUMNS, "show_refs")
+        rows = [{**r, "show_refs": refs.get(r["id"], [])} for r in rows]
+    write_rows(columns, [[r[c] for c in columns] for r in rows], fmt)
 
 
 def stories(

@@ -4,7 +4,10 @@
   {"id", "text"}            plain text or HTML (<em>/<i> titles count as emphasised), or
   {"id", "title", "body"}   plus optional "description" and "published" (ISO date)
 and writes one line per input line, same order:
-  {"id", "shows": [{"title", "id", "confidence", "primary", "seasons"}]}
+  {"id", "shows": [{"id", "title", "year", "network", "tvmaze", "external_ids", "confidence", "primary",
+                    "seasons"}]}
+("id" is the project's show id; "tvmaze", the other "external_ids", "year" and "network" name the show
+unambiguously outside the project).
 A line that is not a JSON object gives {"id": <id or null>, "line": n, "error": "..."}, and
 processing goes on (exit status 1 at the end if any line failed).
 """
@@ -39,6 +42,7 @@ def register(app: typer.Typer) -> None:
         from collections import Counter
 
         from newsagg.errors import NewsaggError
+        from newsagg.shows.aliases import add_curated_aliases
         from newsagg.shows.catalogue import load_catalogue_file
         from newsagg.shows.store import ensure_catalogue, upsert_shows
 
@@ -48,6 +52,7 @@ def register(app: typer.Typer) -> None:
             shows, issues = load_catalogue_file(path, fmt)
         except (ValueError, UnicodeDecodeError) as exc:
             raise NewsaggError(f"cannot import {path}: {exc}") from None
+        add_curated_aliases(shows)  # the packaged short forms and segment names join TVmaze akas
         with _session(db) as session:
             ensure_catalogue(session)
             result = upsert_shows(session, shows)
@@ -272,8 +277,8 @@ def _link_one(linker: Any, line: str) -> dict[str, Any]:
             published = published.replace(tzinfo=timezone.utc)
     links = linker.link(title, body, description=description, emphasized=emphasized, published_at=published)
     return {"id": item.get("id"), "shows": [
-        {"title": linker.shows[l.show_id].title, "id": l.show_id, "confidence": l.confidence,
-         "primary": l.primary, "seasons": l.seasons} for l in links]}
+        {**linker.shows[l.show_id].ref(), "confidence": l.confidence, "primary": l.primary, "seasons": l.seasons}
+        for l in links]}
 
 
 def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:

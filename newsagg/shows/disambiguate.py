@@ -4,10 +4,11 @@ by the networks it names, the show's era against the article's date, and notabil
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from statistics import median
 
 from newsagg.shows.article import ArticleText
-from newsagg.shows.catalogue import Show
+from newsagg.shows.catalogue import Show, year_of
 from newsagg.shows.evidence import Mention
 from newsagg.shows.textnorm import alias_key
 
@@ -17,11 +18,16 @@ PRIOR_BONUS = {"network_named": 0.6, "notable": 0.35, "us": 0.1, "per_log_episod
 _NETWORK_KEYS: dict[str, tuple[str, str]] = {}
 
 
+@lru_cache(maxsize=65536)
+def _run_years(premiered_on: str | None, ended_on: str | None) -> tuple[int | None, int | None]:
+    return year_of(premiered_on), year_of(ended_on)
+
+
 def era_factor(show: Show, year: float | None) -> float:
     """How plausible it is that an article of `year` is about this show (1 = in its run)."""
     if year is None:
         return 1.0
-    start, end = show.premiere_year, show.end_year
+    start, end = _run_years(show.premiered_on, show.ended_on)
     if start is not None and year < start - 2.5:
         return 0.1  # not even announced yet
     if end is not None and year > end + 1.5:

@@ -103,10 +103,14 @@ def mention(art: ArticleText, start: int, end: int, alias: Alias) -> Mention | N
         caps_informative = not in_tc_title and (
             alias.camel or not sentence_start(norm, start + alias.cap_offsets[0] if alias.cap_offsets
                                               else start))
+        if alias.plain_words and not caps_informative:
+            return None                      # "Late Night Hosts Find ...": ordinary words in a title-case headline
 
     right_adj = cues.right_adj(right)
-    # A headline "Show: ..." (TVLine, Digital Spy style) names the show first.
-    colon_head = fld == "title" and start == art.first_ns and right.startswith(":")
+    # A headline "Show: ..." (TVLine, Digital Spy style) names the show first; a headline that is only
+    # the title ("Friends") names nothing else.
+    colon_head = fld == "title" and start == art.first_ns and (
+        right.startswith(":") or not norm[end:art.bounds[0]].strip(" \"'.!?"))
     adjacent = right_adj or left_adj or colon_head
     tv_near = any_between(art.tv_pos, start - 90, end + 90, start, end)
     in_place = not cues.PLACE_WORDS.isdisjoint(tails)

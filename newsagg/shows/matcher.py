@@ -55,6 +55,7 @@ class Alias:
     # (show id, from, until) decimal years: an era title names that show only then ("The Tonight Show").
     eras: tuple[tuple[int, float, float], ...] = field(default=(), compare=False)
     film: bool = field(default=False, compare=False)   # news means the film ("Aladdin") unless TV is said
+    plain_words: bool = field(default=False, compare=False)  # a curated short form of ordinary words
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "camel", any(any(c.isupper() for c in w[1:]) for _, w in self.exact_words))
@@ -117,11 +118,12 @@ class AliasMatcher:
         names: dict[str, set[int]] = defaultdict(set)
         spelling: dict[str, str] = {}
         notable: set[str] = set()
-        catalogue_keys: set[str] = set()
+        catalogue_keys: set[str] = set()  # from titles: such a key is never host-only
         for show in shows:
             if show.id is None:
                 raise ValueError(f"show {show.title!r} has no id")
             given = {alias_key(n) for n in [show.title, *show.aliases]}
+            catalogue_keys.add(alias_key(show.title))
             for name in show.all_names():
                 key = alias_key(name)
                 if len(key) < 2 or not any(c.isalnum() for c in key):
@@ -131,7 +133,6 @@ class AliasMatcher:
                 if show.notable:
                     notable.add(key)
                 names[key].add(show.id)
-                catalogue_keys.add(key)
                 # Prefer the spelling with capitals: it carries the case rules.
                 if key not in spelling or (name[:1].isupper() and not spelling[key][:1].isupper()):
                     spelling[key] = name
@@ -148,12 +149,12 @@ class AliasMatcher:
             risk = _risk(name, key, words)
             if risk == PLAIN and key in curated_keys and exact and len(exact) == len(words):
                 risk = SINGLE  # a curated acronym matched in its own case ("SNL", "GoT") is no common word
-            # A curated short form made of ordinary words ("Late Night", "Office") is the show only quoted.
-            host_only = key in hosts or key in curated_keys and risk >= COMMON and not exact
+            # A curated short form of ordinary words ("Late Night", "Office") needs quotes or telling capitals.
+            plain_words = key in curated_keys and key not in catalogue_keys and risk >= COMMON and not exact
             alias = Alias(key, tuple(sorted(ids)), risk, key in notable, caps, exact,
                           sum(w not in MINOR_WORDS for w in words),
-                          quoted_only=host_only and key not in catalogue_keys, eras=tuple(eras.get(key, ())),
-                          film=key in film_keys)
+                          quoted_only=key in hosts and key not in catalogue_keys, eras=tuple(eras.get(key, ())),
+                          film=key in film_keys, plain_words=plain_words)
             self.aliases[key] = alias
             # The value carries what find() checks per hit, unpacked without attribute lookups.
             self.automaton.add_word(" " + boundary_text(key), (
