@@ -35,6 +35,11 @@ OUTLETS = frozenset(k.lower() for k in (
     "Rolling Stone", "Playbill", "Backstage", "Broadcast", "Screen Daily", "Nielsen", "Netflix", "Hulu",
     "Marvel", "Disney", "Amazon", "Apple", "HBO", "Showtime", "Starz", "Bravo", "Lifetime", "History",
     "Freeform", "Syfy", "Oxygen", "Discovery", "Food Network", "Comedy Central", "Paramount", "Peacock",
+    # Magazines and papers that share a name with a show ("an interview with Vanity Fair").
+    "Vanity Fair", "GQ", "Esquire", "Vogue", "Elle", "Glamour", "Cosmopolitan", "Harper's Bazaar", "Marie Claire",
+    "InStyle", "Wired", "The New Yorker", "The Atlantic", "New York Magazine", "The New York Times",
+    "The Washington Post", "USA Today", "Los Angeles Times", "The Wall Street Journal", "HuffPost",
+    "BuzzFeed", "Politico", "Axios", "Good Housekeeping", "Teen Vogue", "Seventeen", "Essence",
 ))
 
 

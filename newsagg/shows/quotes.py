@@ -80,8 +80,9 @@ class QuoteIndex:
         if qe is not None and (qe == end or qe == end + 2 and norm[end:qe] == "'s"):
             return True  # "'SNL's' Elf": a quoted possessive
         for qs in self.by_end.get(end, ()):
-            if start - 42 <= qs < start and _POSSESSIVE_PREFIX.match(norm[qs:start]):
-                return True
+            if start - 42 <= qs < start and (_POSSESSIVE_PREFIX.match(norm[qs:start]) or
+                                             norm[qs:start] in ("The ", "the ")):
+                return True  # "'Marvel's Jessica Jones'", "'The Saturday Night Live' trio"
         return False
 
     def inside(self, start: int, end: int) -> bool:
