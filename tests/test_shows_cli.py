@@ -222,3 +222,19 @@ def test_outputs_name_shows_unambiguously(db: str) -> None:
     assert digest.returncode == 0, digest.stderr
     shows = [sec["show"] for sec in json.loads(digest.stdout)["sections"]]
     assert jj(shows) == want and next(s for s in shows if s["title"] == "Jessica Jones")["id"] >= 1
+
+
+def test_linker_change_makes_stored_links_stale(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a linker or alias-data change, `relink --stale-only` (link_pending) re-links everything."""
+    import newsagg.shows.linker as linker_module
+    from newsagg.shows.store import link_pending
+
+    ids = _seed_db(db)
+    engine = open_database(db)
+    with Session(engine) as s:
+        assert link_pending(s).articles == len(ids)
+        assert link_pending(s).articles == 0
+        monkeypatch.setattr(linker_module, "LINKER_REVISION", linker_module.LINKER_REVISION + 1)
+        assert link_pending(s).articles == len(ids)
+        assert link_pending(s).articles == 0
+    engine.dispose()

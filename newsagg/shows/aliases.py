@@ -4,6 +4,7 @@ hosts and misspellings, tied to catalogue shows by TVmaze id (or by title where 
 from __future__ import annotations
 
 import csv
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -57,9 +58,19 @@ def film_titles(entries: Iterable[CuratedAlias]) -> list[str]:
     return [e.alias for e in entries if e.kind == "film"]
 
 
+def _alias_text() -> str:
+    return resources.files("newsagg.shows").joinpath(ALIAS_FILE).read_text("utf-8")
+
+
 @lru_cache(maxsize=1)
 def packaged_aliases() -> tuple[CuratedAlias, ...]:
-    return tuple(parse_alias_csv(resources.files("newsagg.shows").joinpath(ALIAS_FILE).read_text("utf-8")))
+    return tuple(parse_alias_csv(_alias_text()))
+
+
+@lru_cache(maxsize=1)
+def alias_file_crc() -> int:
+    """Changes when the packaged alias file does (part of the linker's fingerprint)."""
+    return zlib.crc32(_alias_text().encode("utf-8"))
 
 
 def targets(shows: Sequence[Show], entries: Iterable[CuratedAlias]) -> list[tuple[CuratedAlias, Show]]:

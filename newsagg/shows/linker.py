@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Iterable, Sequence
 
 from newsagg.records import ShowLink
-from newsagg.shows.aliases import film_titles, packaged_aliases, targets
+from newsagg.shows.aliases import alias_file_crc, film_titles, packaged_aliases, targets
 from newsagg.shows.article import ArticleText
 from newsagg.shows.catalogue import Show
 from newsagg.shows.disambiguate import era_factor, estimate_year, resolve
@@ -26,6 +26,13 @@ from newsagg.shows.seasons import assign_seasons
 __all__ = ["LINK_THRESHOLD", "ShowLinker"]
 
 CLASSIC_EPISODES = 50  # a show this long is still discussed years after it ended
+# Bump when a linker change alters its output: stored links then count as stale (`shows relink --stale-only`).
+LINKER_REVISION = 2
+
+
+def linker_fingerprint() -> str:
+    """The linker's code revision and packaged alias data, as recorded beside each article's links."""
+    return f"L{LINKER_REVISION}.{alias_file_crc():08x}"
 
 
 class ShowLinker:
