@@ -80,6 +80,8 @@ def test_ordinary_words_short_form_needs_quotes_or_capitals(full: ShowLinker) ->
 def test_film_titles_need_a_television_cue(full: ShowLinker) -> None:
     assert _tvmaze(full, "Kirsten Dunst Welcomes Baby Boy", 'The "Spider-Man" star is a mother.') == []
     assert _tvmaze(full, "Disney Drops Trailer For Live-Action 'Aladdin' Remake") == []
+    assert _tvmaze(full, "Christian Bale Gains Weight For 'Vice'") == []
+    assert _tvmaze(full, "HBO's 'Vice' Renewed For Two More Seasons", year=2016) != []   # the network says TV
 
 
 def test_starter_catalogue_uses_curated_aliases() -> None:

@@ -106,9 +106,9 @@ ordered binge binge-watch binge-watching watching rewatching tv television serie
                        "freeform", "disney+", "peacock", "paramount+", "apple", "apple tv+", "max", "hbo max",
                        "channel 4", "bbc one", "bbc two", "bbc three", "sky", "marvel", "dc", "tnt", "tbs",
                        "cinemax", "epix", "britbox", "acorn", "e4", "itv2", "sky atlantic", "prime video")}
-# Before a film's title, what makes it a series of that name ("the animated series Spider-Man"); a studio's
-# possessive ("Marvel's The Avengers") says nothing about the medium.
-FILM_TV_LEFT = frozenset(p for p in LEFT_PHRASES if not p.endswith("'s"))
+# Before a film's title, what makes it a series of that name ("the animated series Spider-Man", "HBO's
+# 'Vice'"); a film studio's possessive ("Marvel's The Avengers") says nothing about the medium.
+FILM_TV_LEFT = LEFT_PHRASES - {"marvel's", "dc's", "disney's", "apple's", "amazon's", "paramount+'s"}
 # Before a quoted title, words that make it a programme: "on 'SNL'", "hosting 'SNL'" (films are "in").
 QUOTED_LEFT = frozenset({"on", "hosting", "hosted", "hosts", "host", "co-host", "binge", "binge-watch", "rewatch",
                          "watch", "watching", "airs", "aired", "appears on", "appearance on"})
