@@ -38,6 +38,14 @@ class ArticleText:
         self.prior: dict[tuple[int, float | None], float] = {}
         self.networks_seen: dict[str, bool] = {}
 
+    def is_quoted(self, start: int, end: int, key: str) -> bool:
+        """Quoted or emphasised as a title: "'Girls'", "'Marvel's Jessica Jones'", "'SNL's'", <em>Veep</em>."""
+        if self.quotes.get(start) == end or key in self.emph:
+            return True
+        q = self.qindex
+        return q is not None and (end in q.by_end or self.quotes.get(start) == end + 2) and \
+            q.is_quoted(start, end, self.norm)
+
     def field_at(self, pos: int) -> str:
         return "title" if pos < self.bounds[0] else "description" if pos < self.bounds[1] else "body"
 

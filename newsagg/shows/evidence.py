@@ -61,9 +61,7 @@ def mention(art: ArticleText, start: int, end: int, alias: Alias) -> Mention | N
     fld = art.field_at(start)
     key = alias.key
     qctx = art.qindex
-    quoted = (art.quotes.get(start) == end or key in art.emph or
-              qctx is not None and (end in qctx.by_end or art.quotes.get(start) == end + 2)
-              and qctx.is_quoted(start, end, norm))
+    quoted = art.is_quoted(start, end, key)
     risk = alias.risk
     in_tc_title = fld == "title" and art.title_case
     if alias.quoted_only and not quoted:
