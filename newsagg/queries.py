@@ -3,6 +3,7 @@ stories of a day, and guarded raw SQL. Only SQLAlchemy Core: no Scrapy, no extra
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -249,6 +250,26 @@ def _best(ranked: str, only_search: bool, direction: str) -> str:
     """With no other filter, keep the best few ranked rows before joining (room for copies
     that the duplicate filter drops); otherwise the filters decide and all matches go on."""
     return f"SELECT rid, score FROM ({ranked}) pool ORDER BY score {direction} LIMIT :top" if only_search else ranked
+
+
+def show_refs(engine: Engine, article_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each article's shows named unambiguously (project id, TVmaze and other ids, premiere year, network)."""
+    from sqlalchemy import bindparam
+
+    from newsagg.shows.catalogue import show_ref
+
+    out: dict[int, list[dict[str, Any]]] = {}
+    if not article_ids:
+        return out
+    stmt = text("SELECT x.article_id, sh.id, sh.title, sh.premiered_on, sh.network, sh.external_ids "
+                "FROM article_shows x JOIN shows sh ON sh.id = x.show_id WHERE x.article_id IN :ids "
+                "ORDER BY x.article_id, x.confidence DESC, sh.id").bindparams(bindparam("ids", expanding=True))
+    with engine.connect() as conn:
+        for aid, sid, title, premiered, network, ids in conn.execute(stmt, {"ids": article_ids}):
+            if isinstance(ids, str):  # SQLite JSON text
+                ids = json.loads(ids or "{}")
+            out.setdefault(aid, []).append(show_ref(sid, title, premiered, network, ids))
+    return out
 
 
 def _utc(value: Any) -> Any:

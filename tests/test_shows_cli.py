@@ -145,9 +145,10 @@ def test_link_jsonl_on_stdin(db: str) -> None:
     r = run_here("shows", "link", "--db", db, input=stdin)
     assert r.returncode == 1, r.stderr                  # one bad line, the others still answered
     out = [json.loads(x) for x in r.stdout.splitlines()]
-    assert out[0] == {"id": "a", "shows": [{"title": "Girls", "id": out[0]["shows"][0]["id"],
-                                           "confidence": out[0]["shows"][0]["confidence"], "primary": True,
-                                           "seasons": [6]}]}
+    girls = out[0]["shows"][0]
+    assert out[0] == {"id": "a", "shows": [{"title": "Girls", "id": girls["id"], "confidence": girls["confidence"],
+                                           "primary": True, "seasons": [6], "year": 2012, "network": "HBO",
+                                           "tvmaze": "139", "external_ids": {"tvmaze": "139"}}]}
     assert [s["title"] for s in out[1]["shows"]] == ["Veep"] and out[1]["shows"][0]["seasons"] == [6]
     assert out[2] == {"id": "c", "shows": []}
     assert [s["title"] for s in out[3]["shows"]] == ["Sherlock"] and out[3]["shows"][0]["seasons"] == [4]
@@ -167,7 +168,7 @@ def test_store_on_postgresql(postgres_url: str) -> None:
         v1 = catalogue_version(s)
         result = upsert_shows(s, [Show("Conviction", network="NBC", premiered_on="2006-03"),
                                   Show("Conviction", network="ABC", premiered_on="2016-09",
-                                       external_ids={"tvmaze": "5768"})])
+                                       external_ids={"tvmaze": "5768", "imdb": "tt5232852"})])
         assert (result.added, result.updated) == (1, 1)
         assert catalogue_version(s) != v1
         linked = link_pending(s)
@@ -202,3 +203,42 @@ def test_migration_down_and_up_on_sqlite(db: str) -> None:
         cols = {r[1] for r in conn.execute(text("PRAGMA table_info(shows)"))}
         assert {"episodes", "notable", "updated_at"} <= cols
         conn.execute(text("SELECT * FROM v_articles LIMIT 1"))  # the views of 0003 still work
+
+
+def test_outputs_name_shows_unambiguously(db: str) -> None:
+    """articles --format json, export and the JSON digest give TVmaze id, premiere year and network."""
+    _seed_db(db)
+    assert run_cli("shows", "relink", "--db", db).returncode == 0
+    want = {"title": "Jessica Jones", "year": 2015, "network": "Netflix", "tvmaze": "1370"}
+
+    def jj(refs: list[dict]) -> dict:
+        ref = next(r for r in refs if r["title"] == "Jessica Jones")
+        return {k: ref[k] for k in want}
+
+    listed = run_cli("articles", "--show", "Jessica Jones", "--format", "json", "--db", db)
+    assert listed.returncode == 0, listed.stderr
+    assert all(jj(row["show_refs"]) == want for row in json.loads(listed.stdout))
+    exported = run_cli("export", "--db", db, "--since", "2016-01-17", "--format", "jsonl")
+    assert exported.returncode == 0, exported.stderr
+    rows = [json.loads(x) for x in exported.stdout.splitlines()]
+    assert jj(rows[0]["show_refs"]) == want and rows[0]["shows"] == [r["title"] for r in rows[0]["show_refs"]]
+    digest = run_cli("digest", "--db", db, "--date", "2016-01-17", "--format", "json")
+    assert digest.returncode == 0, digest.stderr
+    shows = [sec["show"] for sec in json.loads(digest.stdout)["sections"]]
+    assert jj(shows) == want and next(s for s in shows if s["title"] == "Jessica Jones")["id"] >= 1
+
+
+def test_linker_change_makes_stored_links_stale(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a linker or alias-data change, `relink --stale-only` (link_pending) re-links everything."""
+    import newsagg.shows.linker as linker_module
+    from newsagg.shows.store import link_pending
+
+    ids = _seed_db(db)
+    engine = open_database(db)
+    with Session(engine) as s:
+        assert link_pending(s).articles == len(ids)
+        assert link_pending(s).articles == 0
+        monkeypatch.setattr(linker_module, "LINKER_REVISION", linker_module.LINKER_REVISION + 1)
+        assert link_pending(s).articles == len(ids)
+        assert link_pending(s).articles == 0
+    engine.dispose()

@@ -33,9 +33,16 @@ def articles(
         rows = find_articles(engine, ArticleFilter(show=show, source=source, since=since, until=until,
                                                    search=search, story=story,
                                                    include_duplicates=with_duplicates, limit=limit))
+        columns = ARTICLE_COLUMNS
+        if fmt in ("json", "jsonl"):  # structured shows: TVmaze id, premiere year and network beside the title
+            from newsagg.queries import show_refs
+
+            refs = show_refs(engine, [r["id"] for r in rows])
+            columns = (*ARTICLE_COLUMNS, "show_refs")
+            rows = [{**r, "show_refs": refs.get(r["id"], [])} for r in rows]
     finally:
         engine.dispose()
-    write_rows(ARTICLE_COLUMNS, [[r[c] for c in ARTICLE_COLUMNS] for r in rows], fmt)
+    write_rows(columns, [[r[c] for c in columns] for r in rows], fmt)
 
 
 def stories(

@@ -4,7 +4,10 @@
   {"id", "text"}            plain text or HTML (<em>/<i> titles count as emphasised), or
   {"id", "title", "body"}   plus optional "description" and "published" (ISO date)
 and writes one line per input line, same order:
-  {"id", "shows": [{"title", "id", "confidence", "primary", "seasons"}]}
+  {"id", "shows": [{"id", "title", "year", "network", "tvmaze", "external_ids", "confidence", "primary",
+                    "seasons"}]}
+("id" is the project's show id; "tvmaze", the other "external_ids", "year" and "network" name the show
+unambiguously outside the project).
 A line that is not a JSON object gives {"id": <id or null>, "line": n, "error": "..."}, and
 processing goes on (exit status 1 at the end if any line failed).
 """
@@ -36,6 +39,7 @@ def import_(
     from collections import Counter
 
     from newsagg.errors import NewsaggError
+    from newsagg.shows.aliases import add_curated_aliases
     from newsagg.shows.catalogue import load_catalogue_file
     from newsagg.shows.store import ensure_catalogue, upsert_shows
 
@@ -45,6 +49,7 @@ def import_(
         shows, issues = load_catalogue_file(path, fmt)
     except (ValueError, UnicodeDecodeError) as exc:
         raise NewsaggError(f"cannot import {path}: {exc}") from None
+    add_curated_aliases(shows)  # the packaged short forms and segment names join TVmaze akas
     with _session(db) as session:
         ensure_catalogue(session)
         result = upsert_shows(session, shows)

@@ -196,13 +196,16 @@ def build_digest(conn: Connection, day: date, zone: ZoneInfo, *, shows: list[Sho
         return sorted(stories, key=lambda s: (-len(s.outlets), s.time, s.key))
 
     section_ids = [sid for sid in by_show if sid is not None]
-    show_rows = {r.id: r for r in _fetch_by_ids(conn, (ShowRow.id, ShowRow.title, ShowRow.network),
+    show_rows = {r.id: r for r in _fetch_by_ids(conn, (ShowRow.id, ShowRow.title, ShowRow.network,
+                                                       ShowRow.premiered_on, ShowRow.external_ids),
                                                 ShowRow.id, section_ids)}
     coverage = _coverage(conn, section_ids, day, zone)
     for sid in section_ids:
         r = show_rows[sid]
         counts = coverage.get(sid, [0] * COVERAGE_DAYS)
-        digest.sections.append(ShowSection(show=Show(r.id, r.title, r.network), stories=order(by_show[sid]),
+        digest.sections.append(ShowSection(show=Show(
+            r.id, r.title, r.network, year=int(r.premiered_on[:4]) if (r.premiered_on or "")[:4].isdigit() else None,
+            external_ids=tuple(sorted((str(k), str(v)) for k, v in (r.external_ids or {}).items() if v))), stories=order(by_show[sid]),
                                            coverage_30d=counts, articles=counts[-1]))
     digest.sections.sort(key=lambda s: (-s.articles, -len(s.stories), s.show.title.lower(), s.show.id))
     digest.other = order(by_show.get(None, []))

@@ -23,10 +23,11 @@ from models.schema import ArticleShowRow as AS
 from models.schema import ShowRow, SourceRow, StoryRow
 from newsagg.digest.render import iso
 from newsagg.output import csv_safe
+from newsagg.shows.catalogue import show_ref
 
 EXPORT_FORMATS = ("csv", "jsonl")
 COLUMNS = ["id", "published_at", "source", "title", "summary", "body", "url", "canonical_url", "authors",
-           "tags", "language", "story_id", "story_key", "duplicate_of_id", "shows"]
+           "tags", "language", "story_id", "story_key", "duplicate_of_id", "shows", "show_refs"]
 BATCH = 2000
 
 
@@ -44,16 +45,22 @@ def iter_articles(conn: Connection, since: datetime, until: datetime | None, *, 
     result = conn.execution_options(stream_results=True, max_row_buffer=BATCH).execute(q)
     for batch in result.partitions(BATCH):
         shows: dict[int, list[str]] = defaultdict(list)
+        refs: dict[int, list[dict[str, Any]]] = defaultdict(list)
         ids = [r.id for r in batch]
-        for link in conn.execute(select(AS.article_id, ShowRow.title).join(ShowRow, ShowRow.id == AS.show_id)
+        for link in conn.execute(select(AS.article_id, ShowRow.id, ShowRow.title, ShowRow.premiered_on,
+                                        ShowRow.network, ShowRow.external_ids)
+                                 .join(ShowRow, ShowRow.id == AS.show_id)
                                  .where(AS.article_id.in_(ids)).order_by(AS.article_id, ShowRow.title)):
             shows[link.article_id].append(link.title)
+            refs[link.article_id].append(show_ref(link.id, link.title, link.premiered_on, link.network,
+                                                  link.external_ids))
         for r in batch:
             yield {"id": r.id, "published_at": iso(r.published_at), "source": r.source, "title": r.title,
                    "summary": r.summary, "body": r.body if body else "", "url": r.url,
                    "canonical_url": r.canonical_url, "authors": list(r.authors or []), "tags": list(r.tags or []),
                    "language": r.language, "story_id": r.story_id, "story_key": r.story_key,
-                   "duplicate_of_id": r.duplicate_of_id, "shows": shows.get(r.id, [])}
+                   "duplicate_of_id": r.duplicate_of_id, "shows": shows.get(r.id, []),
+                   "show_refs": refs.get(r.id, [])}
 
 
 def write_export(rows: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:

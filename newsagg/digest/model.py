@@ -33,6 +33,8 @@ class Show:
     id: int
     title: str
     network: str | None = None
+    year: int | None = None                          # premiere year: tells remakes apart
+    external_ids: tuple[tuple[str, str], ...] = ()   # ("tvmaze", "1370"), ...
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,9 @@ def to_json_obj(digest: Digest) -> dict[str, Any]:
                             for o in s.outlets]}
 
     def section(sec: ShowSection) -> dict[str, Any]:
-        return {"show": {"id": sec.show.id, "title": sec.show.title, "network": sec.show.network},
+        ids = dict(sec.show.external_ids)
+        return {"show": {"id": sec.show.id, "title": sec.show.title, "network": sec.show.network,
+                         "year": sec.show.year, "tvmaze": ids.get("tvmaze"), "external_ids": ids},
                 "articles": sec.articles,
                 "coverage_30d": {"start": digest.coverage_start.isoformat(), "counts": sec.coverage_30d},
                 "stories": [story(s) for s in sec.stories]}

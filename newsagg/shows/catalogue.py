@@ -52,11 +52,11 @@ class Show:
 
     @property
     def premiere_year(self) -> int | None:
-        return _year(self.premiered_on)
+        return year_of(self.premiered_on)
 
     @property
     def end_year(self) -> int | None:
-        return _year(self.ended_on)
+        return year_of(self.ended_on)
 
     @property
     def label(self) -> str:
@@ -66,6 +66,10 @@ class Show:
     @property
     def networks(self) -> list[str]:
         return [n.strip() for n in (self.network or "").split(" / ") if n.strip()]
+
+    def ref(self) -> dict[str, Any]:
+        """How outputs name the show unambiguously (see show_ref)."""
+        return show_ref(self.id, self.title, self.premiered_on, self.network, self.external_ids)
 
     def all_names(self) -> list[str]:
         """Title, aliases and generated variants (without a leading "The", ASCII-folded, & / and)."""
@@ -82,7 +86,16 @@ class ImportIssue:
     skipped: bool
 
 
-def _year(value: str | None) -> int | None:
+def show_ref(show_id: int | None, title: str, premiered_on: str | None, network: str | None,
+             external_ids: dict[str, str] | None) -> dict[str, Any]:
+    """A show as outputs give it: the project's id beside what names it outside the project (TVmaze and
+    other external ids, premiere year, network), so "Conviction" 2006 and 2016 cannot be confused."""
+    ids = {k: str(v) for k, v in (external_ids or {}).items() if v}
+    return {"id": show_id, "title": title, "year": year_of(premiered_on), "network": network,
+            "tvmaze": ids.get("tvmaze"), "external_ids": ids}
+
+
+def year_of(value: str | None) -> int | None:
     if value and len(value) >= 4 and value[:4].isdigit():
         return int(value[:4])
     return None
@@ -344,10 +357,12 @@ def parse_starter_csv(text: str) -> list[Show]:
         aliases = [a.strip() for a in (row.get("aliases") or "").split(ALIAS_SEP) if a.strip()]
         premiered = parse_iso_date(row.get("premiered"))
         ended = parse_iso_date(row.get("ended"))
+        tvmaze = (row.get("tvmaze") or "").strip()
         shows.append(Show(
             title=row["title"].strip(), network=(row.get("network") or "").strip() or None,
             country=(row.get("country") or "").strip() or None, premiered_on=premiered, ended_on=ended,
             status="ended" if ended else "running", aliases=aliases, notable=True, id=n,
+            external_ids={"tvmaze": tvmaze} if tvmaze.isdigit() else {},
         ))
     return shows
 

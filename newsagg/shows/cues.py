@@ -1,7 +1,7 @@
 """Context cues around a mention: the words that make "Girls" a show, or "The Avengers" a film.
 
 Right-context patterns are matched on a short slice of lower-cased, normalised text (see
-textnorm); word lists are scanned once per article (cue_positions) or by last words (left_phrase).
+textnorm); word lists are scanned once per article (cue_positions) or by last words (left_tails).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ RIGHT_ADJ = re.compile(
     r"""|star|stars|starring|actor|actress|boss|bosses|producers?|executive producer|ep|eps|writer|writers|"""
     r"""is renewed|has been renewed|was renewed|airs|aired|airing|"""
     r"""trailer|teaser|promo|preview|review|reviews|sneak peek|fans|fandom|universe|character|characters|"""
-    r"""alum|alumni|team)\b""")
+    r"""alum|alumni|team|host|hosts|co-host|co-hosts|sketch|sketches|skit|skits|monologue|spoof|parody|"""
+    r"""segment|anchor|correspondent|cold open|contestant|contestants|judge|judges|cast member|trio)\b""")
 
 # The first word RIGHT_ADJ can match after its leading punctuation: any word of the pattern (a superset),
 # with the optional endings spelt out. right_adj() runs the regex only when that word is one of them.
@@ -47,7 +48,11 @@ def right_adj(right: str) -> bool:
 
 # Unmistakably television, right after a quoted title: rescues a classic from the era penalty.
 STRONG_RIGHT = re.compile(r"""["',.:;!?)]*(?:'s)?\s*["']?\s*(?:season|seasons|series finale|finale|episode|"""
-                          r"""episodes|reunion|revival|reboot|cast reunion|rerun|reruns|box set)\b""")
+                          r"""episodes|reunion|revival|reboot|cast|rerun|reruns|box set|host|sketch|spoof)\b""")
+
+# Right after a film's title, what makes it a television series of that name: "'Aladdin' season 2".
+FILM_TV_RIGHT = re.compile(r"""["',.:;!?)]*(?:'s)?\s*["']?\s*(?:(?:tv|television|animated|new|original)\s+)?(?:season|seasons|"""
+                           r"""episode|episodes|series|finale|showrunner|spinoff|spin-off)\b""")
 
 # "Deadline reported", "Rosenberg said": the outlet or the person, not the show.
 REPORTING_VERB = re.compile(r"""^["']?\s*(?:reported|reports|said|says|told|tells|writes|wrote|added|adds|"""
@@ -85,7 +90,7 @@ for _n, _words in enumerate([("erste", "ersten", "primera", "premier", "premièr
 
 # ---------------------------------------------------------------------------- fast paths
 # The linker checks these per mention; they are scanned once per article with one
-# Aho-Corasick pass (cue_positions) and looked up by word (left_phrase), not by regex.
+# Aho-Corasick pass (cue_positions) and looked up by word (left_tails), not by regex.
 
 LEFT_PHRASES = frozenset("""series show drama comedy sitcom dramedy miniseries docuseries soap serial anthology
 spinoff spin-off reboot revival procedural thriller franchise renewed renews cancels cancelled canceled orders
@@ -101,6 +106,12 @@ ordered binge binge-watch binge-watching watching rewatching tv television serie
                        "freeform", "disney+", "peacock", "paramount+", "apple", "apple tv+", "max", "hbo max",
                        "channel 4", "bbc one", "bbc two", "bbc three", "sky", "marvel", "dc", "tnt", "tbs",
                        "cinemax", "epix", "britbox", "acorn", "e4", "itv2", "sky atlantic", "prime video")}
+# Before a film's title, what makes it a series of that name ("the animated series Spider-Man", "HBO's
+# 'Vice'"); a film studio's possessive ("Marvel's The Avengers") says nothing about the medium.
+FILM_TV_LEFT = LEFT_PHRASES - {"marvel's", "dc's", "disney's", "apple's", "amazon's", "paramount+'s"}
+# Before a quoted title, words that make it a programme: "on 'SNL'", "hosting 'SNL'" (films are "in").
+QUOTED_LEFT = frozenset({"on", "hosting", "hosted", "hosts", "host", "co-host", "binge", "binge-watch", "rewatch",
+                         "watch", "watching", "airs", "aired", "appears on", "appearance on"})
 ACCORDING_PHRASES = frozenset({"according to", "told", "via", "per", "report", "reports", "sources at",
                                "reporter at"})
 PLACE_WORDS = frozenset("in at from near into across around outside inside through to".split())
@@ -111,12 +122,12 @@ canceled cancelled cancellation axed ratings viewers creator co-creator sitcom m
 staffel saison temporada network streamer streaming cable broadcast netflix hbo showtime starz hulu amc abc
 nbc cbs fox fx cw bbc itv pbs syfy amazon disney+ peacock paramount+ sky tca emmy emmys upfront upfronts
 primetime timeslot airs aired airing binge rerun reruns syndication show shows drama comedy soap tv
-television""".split()) | {"writers room", "writers' room", "limited series", "drama series", "comedy series",
+television host hosts co-host sketch monologue late-night talk-show""".split()) | {"writers room", "writers' room", "limited series", "drama series", "comedy series",
                           "prime video", "apple tv", "channel 4", "golden globe", "golden globes", "time slot",
                           "to air"}
 NEGATIVE_WORDS = frozenset("""film films movie movies theatrical theaters theatres cinema cinemas sequel
 trilogy blockbuster novel novels book books memoir textbook bestseller best-seller author album albums song
-songs track band singer rapper musical broadway oscar oscars videogame""".split()) | {
+songs track band singer rapper musical broadway oscar oscars videogame remake live-action""".split()) | {
     "box office", "opening weekend", "best picture", "academy award", "academy awards", "palme d'or",
     "west end", "stage play", "video game", "comic book", "comic books"}
 
@@ -162,13 +173,8 @@ def cue_positions(spaced: str, norm: str, headline_end: int, headline_case: bool
     return tv, neg
 
 
-def left_phrase(left: str, phrases: frozenset[str]) -> bool:
-    """Do the last one to three words of `left` (quotes and spaces trimmed) form one of `phrases`?"""
-    return not phrases.isdisjoint(left_tails(left))
-
-
 def left_tails(left: str) -> list[str]:
-    """The last one, two and three words of `left` (quotes and spaces trimmed), for left_phrase look-ups:
+    """The last one, two and three words of `left` (quotes and spaces trimmed), for phrase look-ups:
     computed once per mention, checked against several phrase sets with `not phrases.isdisjoint(tails)`."""
     words = left.rstrip(" \"'").split()
     n = len(words)

@@ -88,3 +88,41 @@ def starter_linker() -> ShowLinker:
 
 def linker_for(shows: Sequence[Show], version: str) -> ShowLinker:
     return ShowLinker(shows, version=version)
+
+
+def load_news_set(directory: str | Path) -> list[dict[str, Any]]:
+    """A real labelled news set (items.jsonl + labels.jsonl): headline, description, date and the gold
+    TVmaze ids (gold shows without an id are ignored, as the set's README asks)."""
+    directory = Path(directory)
+    gold: dict[str, set[str]] = {}
+    for label in load_labelled(directory / "labels.jsonl"):
+        gold[label["id"]] = {str(s["tvmaze"]) for s in label.get("shows") or [] if s.get("tvmaze")}
+    items = []
+    for item in load_labelled(directory / "items.jsonl"):
+        items.append({"id": item["id"], "title": item.get("headline") or "",
+                      "description": item.get("short_description") or "", "published": item.get("date"),
+                      "tvmaze": gold.get(item["id"], set())})
+    return items
+
+
+def link_news_item(linker: ShowLinker, item: dict[str, Any]) -> set[str]:
+    """The TVmaze ids the linker finds in one headline + description item."""
+    published = item.get("published")
+    when = datetime.fromisoformat(published).replace(tzinfo=timezone.utc) if published else None
+    links = linker.link(item["title"], "", description=item.get("description") or "", published_at=when)
+    return {linker.shows[x.show_id].external_ids.get("tvmaze") or f"no-id:{x.title}" for x in links}
+
+
+def evaluate_news(linker: ShowLinker, items: Iterable[dict[str, Any]]) -> Evaluation:
+    """Micro precision/recall over (item, TVmaze id) pairs."""
+    ev = Evaluation(0, 0, 0, 0)
+    for item in items:
+        ev.items += 1
+        got, want = link_news_item(linker, item), set(item["tvmaze"])
+        ev.tp += len(got & want)
+        ev.fp += len(got - want)
+        ev.fn += len(want - got)
+        if got != want:
+            ev.errors.append({"id": item["id"], "title": item["title"], "date": item.get("published"),
+                              "extra": sorted(got - want), "missing": sorted(want - got)})
+    return ev

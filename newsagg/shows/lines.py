@@ -39,5 +39,5 @@ def link_line(linker: ShowLinker, line: str) -> dict[str, Any]:
             published = published.replace(tzinfo=timezone.utc)
     links = linker.link(title, body, description=description, emphasized=emphasized, published_at=published)
     return {"id": item.get("id"), "shows": [
-        {"title": linker.shows[l.show_id].title, "id": l.show_id, "confidence": l.confidence,
-         "primary": l.primary, "seasons": l.seasons} for l in links]}
+        {**linker.shows[l.show_id].ref(), "confidence": l.confidence, "primary": l.primary, "seasons": l.seasons}
+        for l in links]}

@@ -14,7 +14,8 @@ from typing import Iterator, Sequence
 
 import ahocorasick
 
-from newsagg.shows.catalogue import Show
+from newsagg.shows.aliases import CuratedAlias
+from newsagg.shows.catalogue import Show, name_variants
 from newsagg.shows.textnorm import alias_key
 
 # Words whose capitalisation says nothing ("the Flash", "Mozart in the Jungle").
@@ -34,6 +35,11 @@ OUTLETS = frozenset(k.lower() for k in (
     "Rolling Stone", "Playbill", "Backstage", "Broadcast", "Screen Daily", "Nielsen", "Netflix", "Hulu",
     "Marvel", "Disney", "Amazon", "Apple", "HBO", "Showtime", "Starz", "Bravo", "Lifetime", "History",
     "Freeform", "Syfy", "Oxygen", "Discovery", "Food Network", "Comedy Central", "Paramount", "Peacock",
+    # Magazines and papers that share a name with a show ("an interview with Vanity Fair").
+    "Vanity Fair", "GQ", "Esquire", "Vogue", "Elle", "Glamour", "Cosmopolitan", "Harper's Bazaar", "Marie Claire",
+    "InStyle", "Wired", "The New Yorker", "The Atlantic", "New York Magazine", "The New York Times",
+    "The Washington Post", "USA Today", "Los Angeles Times", "The Wall Street Journal", "HuffPost",
+    "BuzzFeed", "Politico", "Axios", "Good Housekeeping", "Teen Vogue", "Seventeen", "Essence",
 ))
 
 
@@ -50,6 +56,11 @@ class Alias:
     content_words: int
     # "EastEnders", "iZombie": inner capitals in an exactly-matched word (derived from exact_words).
     camel: bool = field(default=False, compare=False)
+    quoted_only: bool = field(default=False, compare=False)   # a host's name: the show only when quoted
+    # (show id, from, until) decimal years: an era title names that show only then ("The Tonight Show").
+    eras: tuple[tuple[int, float, float], ...] = field(default=(), compare=False)
+    film: bool = field(default=False, compare=False)   # news means the film ("Aladdin") unless TV is said
+    plain_words: bool = field(default=False, compare=False)  # a curated short form of ordinary words
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "camel", any(any(c.isupper() for c in w[1:]) for _, w in self.exact_words))
@@ -107,14 +118,17 @@ def _case_rules(name: str, key: str) -> tuple[tuple[int, ...], tuple[tuple[int, 
 class AliasMatcher:
     """Aho-Corasick over lower-cased, normalised text; candidates checked for word boundaries and case."""
 
-    def __init__(self, shows: Sequence[Show]) -> None:
+    def __init__(self, shows: Sequence[Show], curated: Sequence[tuple[CuratedAlias, Show]] = (),
+                 films: Sequence[str] = ()) -> None:
         names: dict[str, set[int]] = defaultdict(set)
         spelling: dict[str, str] = {}
         notable: set[str] = set()
+        catalogue_keys: set[str] = set()  # from titles: such a key is never host-only
         for show in shows:
             if show.id is None:
                 raise ValueError(f"show {show.title!r} has no id")
             given = {alias_key(n) for n in [show.title, *show.aliases]}
+            catalogue_keys.add(alias_key(show.title))
             for name in show.all_names():
                 key = alias_key(name)
                 if len(key) < 2 or not any(c.isalnum() for c in key):
@@ -127,6 +141,9 @@ class AliasMatcher:
                 # Prefer the spelling with capitals: it carries the case rules.
                 if key not in spelling or (name[:1].isupper() and not spelling[key][:1].isupper()):
                     spelling[key] = name
+        hosts, eras = self._add_curated(curated, names, spelling, notable)
+        curated_keys = {alias_key(n) for entry, _ in curated for n in name_variants([entry.alias])}
+        film_keys = {alias_key(n) for n in name_variants(films)}
         self.aliases: dict[str, Alias] = {}
         self.automaton = ahocorasick.Automaton()
         by_token: dict[str, set[str]] = defaultdict(set)
@@ -134,8 +151,15 @@ class AliasMatcher:
             name = spelling[key]
             caps, exact = _case_rules(name, key)
             words = key.split()
-            alias = Alias(key, tuple(sorted(ids)), _risk(name, key, words), key in notable, caps, exact,
-                          sum(w not in MINOR_WORDS for w in words))
+            risk = _risk(name, key, words)
+            if risk == PLAIN and key in curated_keys and exact and len(exact) == len(words):
+                risk = SINGLE  # a curated acronym matched in its own case ("SNL", "GoT") is no common word
+            # A curated short form of ordinary words ("Late Night", "Office") needs quotes or telling capitals.
+            plain_words = key in curated_keys and key not in catalogue_keys and risk >= COMMON and not exact
+            alias = Alias(key, tuple(sorted(ids)), risk, key in notable, caps, exact,
+                          sum(w not in MINOR_WORDS for w in words),
+                          quoted_only=key in hosts and key not in catalogue_keys, eras=tuple(eras.get(key, ())),
+                          film=key in film_keys, plain_words=plain_words)
             self.aliases[key] = alias
             # The value carries what find() checks per hit, unpacked without attribute lookups.
             self.automaton.add_word(" " + boundary_text(key), (
@@ -148,6 +172,30 @@ class AliasMatcher:
                 by_token[f"{n}^{content[0][:3]}"].add(key)
         self.automaton.make_automaton()
         self.by_token = {k: tuple(v) for k, v in by_token.items()}
+
+    @staticmethod
+    def _add_curated(curated: Sequence[tuple[CuratedAlias, Show]], names: dict[str, set[int]],
+                     spelling: dict[str, str], notable: set[str]
+                     ) -> tuple[set[str], dict[str, list[tuple[int, float, float]]]]:
+        """Curated aliases join the names; returns the host-only keys and each key's eras."""
+        hosts: set[str] = set()
+        plain: set[str] = set()
+        eras: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+        for entry, show in curated:
+            assert show.id is not None
+            for name in name_variants([entry.alias]):
+                key = alias_key(name)
+                if len(key) < 2:
+                    continue
+                names[key].add(show.id)
+                spelling.setdefault(key, name)
+                if show.notable:
+                    notable.add(key)
+                (hosts if entry.quoted_only else plain).add(key)
+                if entry.start is not None or entry.until is not None:
+                    eras[key].append((show.id, entry.start if entry.start is not None else -1e9,
+                                      entry.until if entry.until is not None else 1e9))
+        return hosts - plain, eras
 
     def find(self, low: str, orig: str, spaced: str | None = None) -> Iterator[tuple[int, int, Alias]]:
         """(start, end, alias) for whole-word, case-consistent matches, leftmost-longest.
@@ -220,12 +268,13 @@ _CACHE: dict[str, AliasMatcher] = {}
 _LOCK = threading.Lock()
 
 
-def get_matcher(shows: Sequence[Show], version: str) -> AliasMatcher:
+def get_matcher(shows: Sequence[Show], version: str, curated: Sequence[tuple[CuratedAlias, Show]] = (),
+                films: Sequence[str] = ()) -> AliasMatcher:
     """The matcher for this catalogue version, built on first use in this process."""
     with _LOCK:
         matcher = _CACHE.get(version)
         if matcher is None:
-            matcher = AliasMatcher(shows)
+            matcher = AliasMatcher(shows, curated, films)
             _CACHE.clear()  # one catalogue at a time: an old version is garbage
             _CACHE[version] = matcher
         return matcher

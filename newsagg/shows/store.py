@@ -22,7 +22,7 @@ from models.schema import ArticleRow, ArticleShowRow, ArticleShowScanRow, ShowRo
 from newsagg.errors import NewsaggError
 from newsagg.records import ShowLink
 from newsagg.shows.catalogue import Show, load_starter_catalogue
-from newsagg.shows.linker import ShowLinker
+from newsagg.shows.linker import ShowLinker, linker_fingerprint
 from newsagg.shows.merge import CatalogueIndex, merge_into
 
 BATCH = 500
@@ -64,11 +64,12 @@ def _apply(row: ShowRow, show: Show) -> None:
 
 
 def catalogue_version(session: Session) -> str:
-    """Changes when shows are added, removed or edited (every write sets updated_at)."""
+    """Changes when shows are added, removed or edited (every write sets updated_at), and when the
+    linker's code revision or packaged alias data change (so relink --stale-only re-links after an upgrade)."""
     count, max_id, max_updated = session.execute(
         select(func.count(ShowRow.id), func.max(ShowRow.id), func.max(ShowRow.updated_at))).one()
     stamp = max_updated.isoformat(timespec="microseconds") if isinstance(max_updated, datetime) else max_updated
-    return f"{count}:{max_id}:{stamp}"[:64]
+    return f"{f'{count}:{max_id}:{stamp}'[:52]}|{linker_fingerprint()}"
 
 
 def load_catalogue(session: Session) -> tuple[list[Show], str]:
