@@ -27,6 +27,7 @@ from newsagg.sources import Source
 class IngestResult:
     store: StoreResult
     linked: int = 0
+    events: int = 0
     stories_new: int = 0
     duplicates: int = 0
     flags: list[str] = field(default_factory=list)
@@ -86,4 +87,12 @@ class Ingestor:
             decisions = self.stories.process([a for a, _ in fresh], [i for _, i in fresh])
             result.stories_new = sum(1 for d in decisions if d.is_new_story)
             result.duplicates = sum(1 for d in decisions if d.duplicate_of is not None)
+        if self.linker is not None:
+            result.events = self._store_events(articles, ids)
         return result
+
+    def _store_events(self, articles: Sequence[Article], ids: Sequence[int]) -> int:
+        # TV events (issue 15): after show links and stories, so facts can fold by story.
+        from models.events import store_events
+
+        return store_events(self.engine, articles, ids, self.linker)

@@ -238,6 +238,8 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
     before = _clause_before(low, start, modality.window)
     if modality.negation_before.search(before) or modality.hypothetical_before.search(before):
         return []
+    if modality.hypothetical_clause.search(_clause_before(low, start, 60)):
+        return []
     if modality.background_before.search(" ".join(before.split()[-modality.background_window:])):
         return []
     other = _OTHER_WORK.match(low[end:end + 60]) if cue.name in PEOPLE_TYPES else None

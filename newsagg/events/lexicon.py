@@ -36,6 +36,7 @@ class Modality:
     window: int
     negation_before: re.Pattern[str]
     hypothetical_before: re.Pattern[str]
+    hypothetical_clause: re.Pattern[str]
     denial: re.Pattern[str]
     question_start: frozenset[str]
     reported: re.Pattern[str]
@@ -95,6 +96,7 @@ def modality() -> Modality:
         window=int(data["window"]),
         negation_before=_words(data["negation_before"]),
         hypothetical_before=_words(data["hypothetical_before"]),
+        hypothetical_clause=_words(data["hypothetical_clause"]),
         denial=re.compile("|".join(data["denial_sentence"])),
         question_start=frozenset(data["question_start"]),
         reported=re.compile("|".join(data["reported_sentence"])),
