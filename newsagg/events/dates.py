@@ -15,8 +15,7 @@ _DATE = re.compile(
     r"(?:\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b)?(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?")
 _NUMERIC = re.compile(r"\b(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?:/(?P<y>(?:20)?\d\d))?\b")
 _SEASONAL = re.compile(r"\b(?:this|next|in the|in|early|late) (?P<season>spring|summer|fall|autumn|winter)"
-                       r"(?:\s+(?P<year>(?:19|20)\d\d))?\b|\b(?:later this|next|early next|in|early|late) "
-                       r"(?P<yearword>year)\b|\b(?:in|early|late|mid-?)\s*(?P<bareyear>20\d\d)\b")
+                       r"(?:\s+(?P<year>(?:19|20)\d\d))?\b|\b(?:in|early|late|mid-?)\s*(?P<bareyear>20\d\d)\b")
 _SEASON_MONTH = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 
 
@@ -70,8 +69,5 @@ def find_date(sentence_low: str, published: datetime | None) -> str | None:
             if "next" in m.group(0) and pub and year is None:
                 year = pub.year + 1
             return _resolve(month, None, year, pub)
-        if m.group("bareyear"):
-            return m.group("bareyear")
-        if pub:
-            return str(pub.year + (1 if "next" in m.group(0) else 0))
+        return m.group("bareyear")
     return None

@@ -200,12 +200,13 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     cues = lexicon.type_cues()
     net_pattern = lexicon.network_pattern()
     found: dict[tuple[str, int], Event] = {}
+    direct: set[tuple[str, int]] = set()
     for sent in item_sentences(title, description, body):
         low = _lower(sent.text)
         hits = [(c, m) for c in cues for m in [c.patterns.search(low)] if m is not None]
         if not hits:
             continue
-        if modality.denial.search(low):
+        if modality.denial.search(low) or modality.genre.search(low):
             continue
         mentions = _mentions(low, pattern, owner)
         reported = bool(modality.reported.search(low))
@@ -226,8 +227,13 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
                 if event:
                     for ev in event:
                         _keep(found, ev)
+                        if ev.show_id in {x.show_id for x in mentions}:
+                            direct.add((ev.type, ev.show_id))
                     break
-    return sorted(found.values(), key=lambda e: (-e.confidence, e.type, e.show_id))
+    # An event given to the main show only by default yields to the same type said of a named show.
+    direct_types = {t for t, _ in direct}
+    kept = [e for e in found.values() if (e.type, e.show_id) in direct or e.type not in direct_types]
+    return sorted(kept, key=lambda e: (-e.confidence, e.type, e.show_id))
 
 
 def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str], mentions: list[_Mention],
@@ -235,6 +241,8 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
               link_conf: dict[int, float], n_links: int, published_at: datetime | None,
               net_pattern: re.Pattern[str], when: str | None, has_primary: bool) -> list[Event]:
     start, end = m.span()
+    if any(x.start <= start < x.end for x in mentions):
+        return []  # the cue is part of a show's title ("Chicago Fire", "Renewal")
     before = _clause_before(low, start, modality.window)
     if modality.negation_before.search(before) or modality.hypothetical_before.search(before):
         return []

@@ -38,6 +38,7 @@ class Modality:
     hypothetical_before: re.Pattern[str]
     hypothetical_clause: re.Pattern[str]
     denial: re.Pattern[str]
+    genre: re.Pattern[str]
     question_start: frozenset[str]
     reported: re.Pattern[str]
     past: re.Pattern[str]
@@ -86,7 +87,7 @@ def type_cues() -> tuple[TypeCues, ...]:
 
 def _words(words: list[str]) -> re.Pattern[str]:
     # "n't" attaches to its verb, the others are whole words.
-    return re.compile("|".join(re.escape(w) if w.startswith("n'") else rf"\b{re.escape(w)}" for w in words))
+    return re.compile("|".join(re.escape(w) if w.startswith("n'") else rf"\b{re.escape(w)}\b" for w in words))
 
 
 @lru_cache(maxsize=1)
@@ -98,6 +99,7 @@ def modality() -> Modality:
         hypothetical_before=_words(data["hypothetical_before"]),
         hypothetical_clause=_words(data["hypothetical_clause"]),
         denial=re.compile("|".join(data["denial_sentence"])),
+        genre=re.compile("|".join(data["genre_sentence"])),
         question_start=frozenset(data["question_start"]),
         reported=re.compile("|".join(data["reported_sentence"])),
         past=re.compile("|".join(data["past_sentence"])),
