@@ -1,0 +1,84 @@
+"""Events stored through ingest, folded into facts, read by the commands, views and the digest; on
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from models.db import open_database
+from models.events import industry_moves, reprocess, scorecard
+from newsagg.ingest import Ingestor
+from newsagg.records import Article
+from newsagg.sources import Source
+
+T0 = datetime(2016, 1, 17, 12, 0, tzinfo=timezone.utc)
+
+
+def article(source: str, n: int, title: str, minutes: int, summary: str = "") -> Article:
+    a = Article(source=source, url=f"http://127.0.0.1/{source}/{n}", canonical_url=f"http://127.0.0.1/{source}/{n}",
+                title=title, summary=summary, body="", published_at=T0 + timedelta(minutes=minutes))
+    return a
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'events.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    eng = open_database(url)
+    yield eng
+    eng.dispose()
+
+
+def test_reports_fold_into_one_fact_with_first_reporter(engine) -> None:
+    registry = [Source(name=n, title=n.title(), feeds=(f"http://127.0.0.1/{n}.xml",)) for n in ("variety", "deadline")]
+    ing = Ingestor(engine, registry)
+    ing.ingest([article("deadline", 1, "'Jessica Jones' Renewed for Season 2 at Netflix", 30)])
+    ing.ingest([article("variety", 2, "Netflix Renews 'Jessica Jones' for Second Season", 5),
+                article("variety", 3, "'Empire' Review: A Messy but Fun Return", 6)])
+    with Session(engine) as session:
+        moves = industry_moves(session, T0, T0 + timedelta(days=1))
+        card = scorecard(session)
+    renewals = [m for m in moves if m["type"] == "renewed"]
+    assert len(renewals) == 1
+    move = renewals[0]
+    assert set(move) == {"type", "show", "season", "status", "date", "people", "evidence", "first", "outlets"}
+    assert set(move["show"]) == {"title", "id", "tvmaze"} and move["show"]["title"] == "Jessica Jones"
+    assert move["season"] == 2 and move["first"]["source"] == "variety"
+    assert [o["source"] for o in move["outlets"]] == ["variety", "deadline"]
+    assert industry_moves(session, T0 + timedelta(days=1), T0 + timedelta(days=2)) == []
+    row = next(r for r in card if r["show"] == "Jessica Jones")
+    assert row["latest"] == "renewed for season 2" and row["first_source"] == "variety"
+    with engine.connect() as conn:
+        view = conn.execute(text("SELECT show_title, latest, season, first_source FROM v_scorecard")).all()
+        assert ("Jessica Jones", "renewed", 2, "variety") in [tuple(r) for r in view]
+        assert conn.execute(text("SELECT count(*) FROM v_events WHERE type = 'renewed'")).scalar() == 2
+    with Session(engine) as session:
+        result = reprocess(session)
+        assert result.events == 2 and result.facts == 1
+
+
+def test_cli_extract_and_list(tmp_path) -> None:
+    db = str(tmp_path / "cli.db")
+    lines = "\n".join([json.dumps({"id": "a", "title": "'Ozark' Renewed for Season 4", "published": "2020-06-01"}),
+                       "not json", json.dumps({"id": "b", "text": "Will 'Ozark' be cancelled?"})]) + "\n"
+    run = subprocess.run([sys.executable, "-m", "newsagg.cli", "events", "extract", "--db", db], input=lines,
+                         capture_output=True, text=True, timeout=300)
+    out = [json.loads(l) for l in run.stdout.splitlines()]
+    assert run.returncode == 1 and out[1]["error"]
+    assert [(e["type"], e["show"]["title"], e["season"]) for e in out[0]["events"]] == [("renewed", "Ozark", 4)]
+    assert out[2]["events"] == []
+    listed = subprocess.run([sys.executable, "-m", "newsagg.cli", "events", "--db", db, "--type", "bogus"],
+                            capture_output=True, text=True, timeout=300)
+    assert listed.returncode == 2 and "unknown bogus" in listed.stderr and "Traceback" not in listed.stderr
+    card = subprocess.run([sys.executable, "-m", "newsagg.cli", "scorecard", "--db", db, "--format", "json"],
+                          capture_output=True, text=True, timeout=300)
+    assert card.returncode == 0 and json.loads(card.stdout) == []
