@@ -47,6 +47,7 @@ def test_reports_fold_into_one_fact_with_first_reporter(engine) -> None:
     with Session(engine) as session:
         moves = industry_moves(session, T0, T0 + timedelta(days=1))
         card = scorecard(session)
+        later = industry_moves(session, T0 + timedelta(days=1), T0 + timedelta(days=2))
     renewals = [m for m in moves if m["type"] == "renewed"]
     assert len(renewals) == 1
     move = renewals[0]
@@ -54,7 +55,7 @@ def test_reports_fold_into_one_fact_with_first_reporter(engine) -> None:
     assert set(move["show"]) == {"title", "id", "tvmaze"} and move["show"]["title"] == "Jessica Jones"
     assert move["season"] == 2 and move["first"]["source"] == "variety"
     assert [o["source"] for o in move["outlets"]] == ["variety", "deadline"]
-    assert industry_moves(session, T0 + timedelta(days=1), T0 + timedelta(days=2)) == []
+    assert later == []
     row = next(r for r in card if r["show"] == "Jessica Jones")
     assert row["latest"] == "renewed for season 2" and row["first_source"] == "variety"
     with engine.connect() as conn:
