@@ -10,6 +10,7 @@ subject of a hiring), read its season, date, people and network, and keep one ev
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -201,9 +202,12 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     net_pattern = lexicon.network_pattern()
     found: dict[tuple[str, int], Event] = {}
     direct: set[tuple[str, int]] = set()
-    for sent in item_sentences(title, description, body):
-        low = _lower(sent.text)
-        hits = [(c, m) for c in cues for m in [c.patterns.search(low)] if m is not None]
+    sentences = item_sentences(title, description, body)
+    lows = [_lower(x.text) for x in sentences]
+    candidates = _candidate_cues(lows, cues)
+    for k in sorted(candidates):
+        sent, low = sentences[k], lows[k]
+        hits = [(c, m) for c in candidates[k] for m in [c.patterns.search(low)] if m is not None]
         if not hits:
             continue
         if modality.denial.search(low) or modality.genre.search(low):
@@ -234,6 +238,30 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     direct_types = {t for t, _ in direct}
     kept = [e for e in found.values() if (e.type, e.show_id) in direct or e.type not in direct_types]
     return sorted(kept, key=lambda e: (-e.confidence, e.type, e.show_id))
+
+
+def _candidate_cues(lows: list[str], cues: Sequence[lexicon.TypeCues]) -> dict[int, list[lexicon.TypeCues]]:
+    """Sentence index -> the types whose trigger words it holds (one substring scan of the item per
+    trigger: the regular expressions then run only where they can match)."""
+    joined = "\n".join(lows)
+    starts, pos = [], 0
+    for low in lows:
+        starts.append(pos)
+        pos += len(low) + 1
+    out: dict[int, list[lexicon.TypeCues]] = {}
+    for cue in cues:
+        found: set[int] = set()
+        for trig in cue.triggers:
+            i = joined.find(trig)
+            while i >= 0:
+                k = bisect_right(starts, i) - 1
+                found.add(k)
+                if k + 1 >= len(starts):
+                    break
+                i = joined.find(trig, starts[k + 1])
+        for k in found:
+            out.setdefault(k, []).append(cue)
+    return out
 
 
 def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str], mentions: list[_Mention],

@@ -28,6 +28,7 @@ class TypeCues:
     patterns: re.Pattern[str]
     blockers: re.Pattern[str] | None
     needs_date: bool
+    triggers: tuple[str, ...]
     anaphor_only: bool  # no fallback to the main show in the headline without "the show/series"
 
 
@@ -81,6 +82,7 @@ def type_cues() -> tuple[TypeCues, ...]:
         assert patterns is not None, name
         out.append(TypeCues(name, float(spec.get("weight", 0.8)), patterns,
                             _alternation(list(spec.get("blockers", []))), bool(spec.get("needs_date", False)),
+                            tuple(spec["triggers"]),
                             spec.get("fallback") == "anaphor"))
     return tuple(out)
 

@@ -16,7 +16,7 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
 # A sentence ends at . ! ? (plus closing quotes) before a space and a capital, digit or quote; also at
 # a full stop glued to the next sentence ("helm.Deadline"), and at line breaks.
 _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])|\n+")
-_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|No|Vol|Inc|Co|Lt|Gen|Sen|Rep|Gov|Prof)\.|\b[A-Z]\.)$")
+_ABBREV = re.compile(r"(?:(?:^|\W)(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|No|Vol|Inc|Co|Lt|Gen|Sen|Rep|Gov|Prof)\.|(?:^|\W)[A-Z]\.)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ def split_sentences(text: str) -> list[tuple[str, int]]:
                 continue
             part = part.strip()
             pending = f"{pending} {part}" if pending else part
-            if _ABBREV.search(pending) and len(pending) < 400:
+            if len(pending) < 400 and _ABBREV.search(pending[-8:]):
                 continue
             out.append((pending, paragraph))
             pending = ""
