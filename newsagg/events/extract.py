@@ -22,6 +22,7 @@ from newsagg.events.model import PEOPLE_TYPES, Event, LinkedShow, ShowNames
 from newsagg.events.people import find_people
 from newsagg.events.text import Sentence, item_sentences
 
+LEAD_SENTENCES = 6  # body sentences read whatever they name; later ones only when they name a show
 FIELD_WEIGHT = {"title": 1.0, "description": 0.95, "body": 0.85}
 # A show named right before a role is a person's credit ("'The Returned' showrunner Raelle Tucker").
 _CREDIT_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:season \d+ |series )?(?:star|stars|alum|alums|actor|actress|"
@@ -204,7 +205,18 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     direct: set[tuple[str, int]] = set()
     sentences = item_sentences(title, description, body)
     lows = [_lower(x.text) for x in sentences]
-    candidates = _candidate_cues(lows, cues)
+    # Trade news puts the news in the headline and the lead; further down, an event names its show.
+    joined = "\n".join(lows)
+    named = {bisect_right(_starts(lows), m.start()) - 1 for m in pattern.finditer(joined)}
+    body_seen = 0
+    wanted = []
+    for k, sent in enumerate(sentences):
+        if sent.field == "body":
+            body_seen += 1
+            if body_seen > LEAD_SENTENCES and k not in named:
+                continue
+        wanted.append(k)
+    candidates = _candidate_cues(lows, cues, wanted)
     for k in sorted(candidates):
         sent, low = sentences[k], lows[k]
         hits = [(c, m) for c in candidates[k] for m in [c.patterns.search(low)] if m is not None]
@@ -240,27 +252,37 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     return sorted(kept, key=lambda e: (-e.confidence, e.type, e.show_id))
 
 
-def _candidate_cues(lows: list[str], cues: Sequence[lexicon.TypeCues]) -> dict[int, list[lexicon.TypeCues]]:
-    """Sentence index -> the types whose trigger words it holds (one substring scan of the item per
-    trigger: the regular expressions then run only where they can match)."""
-    joined = "\n".join(lows)
+def _starts(lows: list[str]) -> list[int]:
     starts, pos = [], 0
     for low in lows:
         starts.append(pos)
         pos += len(low) + 1
+    return starts
+
+
+def _candidate_cues(lows: list[str], cues: Sequence[lexicon.TypeCues], wanted: list[int]
+                    ) -> dict[int, list[lexicon.TypeCues]]:
+    """Sentence index -> the types whose trigger words it holds (one substring scan per trigger over
+    the wanted sentences: the regular expressions then run only where they can match)."""
+    lows = [lows[k] for k in wanted]
+    joined = "\n".join(lows)
+    starts = _starts(lows)
     out: dict[int, list[lexicon.TypeCues]] = {}
     for cue in cues:
         found: set[int] = set()
         for trig in cue.triggers:
             i = joined.find(trig)
             while i >= 0:
+                if i and joined[i - 1].isalnum():
+                    i = joined.find(trig, i + 1)  # inside a word ("weekend" is no "end")
+                    continue
                 k = bisect_right(starts, i) - 1
                 found.add(k)
                 if k + 1 >= len(starts):
                     break
                 i = joined.find(trig, starts[k + 1])
         for k in found:
-            out.setdefault(k, []).append(cue)
+            out.setdefault(wanted[k], []).append(cue)
     return out
 
 

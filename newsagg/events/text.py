@@ -13,6 +13,7 @@ _LOOKS_HTML = re.compile(r"<(?:/?(?:p|div|em|i|b|strong|cite|br|span|a|h[1-6]|li
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
                          "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+_QUOTE_PAIRS = tuple((chr(k), v) for k, v in _QUOTES.items())
 # A sentence ends at . ! ? (plus closing quotes) before a space and a capital, digit or quote; also at
 # a full stop glued to the next sentence ("helm.Deadline"), and at line breaks.
 _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])|\n+")
@@ -35,7 +36,11 @@ def clean(text: str) -> str:
         text = _TAG.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
-    return text.translate(_QUOTES)
+    # Replace only the characters present: str.translate walks every character of a long body.
+    for char, plain in _QUOTE_PAIRS:
+        if char in text:
+            text = text.replace(char, plain)
+    return text
 
 
 def split_sentences(text: str) -> list[tuple[str, int]]:
