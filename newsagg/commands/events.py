@@ -161,6 +161,11 @@ def register(app: typer.Typer) -> None:
             typer.echo("no status news" + (f" since {since}" if since else ""))
 
 
+def print_show_events(rows: list[dict[str, Any]]) -> None:
+    """`newsagg show TITLE`: the show's events under its timeline."""
+    _emit(rows, "table", ["published_at", "type", "season", "status", "date", "people", "source", "title"], "Events")
+
+
 def _extract_one(linker: Any, line: str) -> dict[str, Any]:
     from newsagg.commands.shows import _link_one
     from newsagg.events import ShowNames, extract_events

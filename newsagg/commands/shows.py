@@ -161,7 +161,11 @@ def register(app: typer.Typer) -> None:
 
         with _session(db) as session:
             result = link_pending(session) if stale_only else relink(session)
-        typer.echo(f"linked {result.articles} articles: {result.links} show links")
+            from models.events import reprocess  # events follow the links (issue 15)
+
+            events = reprocess(session)
+        typer.echo(f"linked {result.articles} articles: {result.links} show links; "
+                   f"{events.events} events, {events.facts} facts")
 
     @app.command("show")
     def show(
@@ -190,13 +194,17 @@ def register(app: typer.Typer) -> None:
                 link_pending(session)
             row = resolve_show(session, title)
             entries = show_timeline(session, row.id, cutoff)
+            from models.events import list_events  # the show's TV events (issue 15)
+
+            show_events = list_events(session, show_id=row.id, since=cutoff)
         label = f"{row.title} ({(row.premiered_on or '?')[:4]}, {row.network or 'unknown network'})"
         if fmt == "json":
             import json
 
             typer.echo(json.dumps({"show": {"id": row.id, "title": row.title, "premiered": row.premiered_on,
                                             "network": row.network},
-                                   "stories": [e.as_dict() for e in entries]}, ensure_ascii=False, indent=2))
+                                   "stories": [e.as_dict() for e in entries], "events": show_events},
+                                  ensure_ascii=False, indent=2))
             return
         flat = [{"story_id": e.story_id, "story": e.headline, "published_at": a.published_at.isoformat(),
                  "outlet": a.outlet, "title": a.title, "seasons": a.seasons, "primary": a.primary,
@@ -216,6 +224,10 @@ def register(app: typer.Typer) -> None:
                 for a in e.articles:
                     table.add_row("", f"  {a.published_at:%m-%d %H:%M} {a.outlet}: {a.title}", "", "")
         Console().print(table)
+        if show_events:
+            from newsagg.commands.events import print_show_events
+
+            print_show_events(show_events)
         if not entries:
             typer.echo(f"no articles about {row.title} yet" + (f" since {since}" if since else ""))
 
