@@ -111,7 +111,7 @@ def _season(low: str, near: int) -> int | None:
 
 def _clause_before(low: str, start: int, window: int) -> str:
     """The words of the cue's clause before it, at most `window` of them."""
-    head = low[:start]
+    head = low[max(0, start - 240):start]
     breaks = list(_CLAUSE_BREAK.finditer(head))
     if breaks:
         head = head[breaks[-1].end():]
@@ -207,7 +207,8 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     lows = [_lower(x.text) for x in sentences]
     # Trade news puts the news in the headline and the lead; further down, an event names its show.
     joined = "\n".join(lows)
-    named = {bisect_right(_starts(lows), m.start()) - 1 for m in pattern.finditer(joined)}
+    all_starts = _starts(lows)
+    named = {bisect_right(all_starts, m.start()) - 1 for m in pattern.finditer(joined)}
     body_seen = 0
     wanted = []
     for k, sent in enumerate(sentences):

@@ -16,7 +16,8 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
 _QUOTE_PAIRS = tuple((chr(k), v) for k, v in _QUOTES.items())
 # A sentence ends at . ! ? (plus closing quotes) before a space and a capital, digit or quote; also at
 # a full stop glued to the next sentence ("helm.Deadline"), and at line breaks.
-_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])|\n+")
+# (Written to begin with a character class, so that the regex engine skips ahead quickly.)
+_SPLIT = re.compile(r"(?P<end>[.!?][\"')\]]*)(?:\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]))|\n+")
 _ABBREV = re.compile(r"(?:(?:^|\W)(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|No|Vol|Inc|Co|Lt|Gen|Sen|Rep|Gov|Prof)\.|(?:^|\W)[A-Z]\.)$")
 
 
@@ -49,7 +50,7 @@ def split_sentences(text: str) -> list[tuple[str, int]]:
     paragraph = 0
     for para in re.split(r"\n\s*\n", text):
         pending = ""
-        for part in _SPLIT.split(para):
+        for part in _split(para):
             if not part or not part.strip():
                 continue
             part = part.strip()
@@ -62,6 +63,16 @@ def split_sentences(text: str) -> list[tuple[str, int]]:
             out.append((pending, paragraph))
         paragraph += 1
     return out
+
+
+def _split(text: str) -> list[str]:
+    parts, prev = [], 0
+    for m in _SPLIT.finditer(text):
+        cut = m.end("end") if m.group("end") else m.start()
+        parts.append(text[prev:cut])
+        prev = m.end()
+    parts.append(text[prev:])
+    return parts
 
 
 def item_sentences(title: str, description: str, body: str) -> list[Sentence]:
