@@ -226,6 +226,7 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
         if modality.denial.search(low) or modality.genre.search(low):
             continue
         mentions = _mentions(low, pattern, owner)
+        nets = list(net_pattern.finditer(low))
         reported = bool(modality.reported.search(low))
         past = bool(modality.past.search(low))
         date_cache: list[str | None] = []
@@ -240,7 +241,7 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
             for m in (first, *cue.patterns.finditer(low, first.end())):
                 event = _event_at(sent, low, cue, m, mentions, modality, reported, past, primary, titles,
                                   link_conf, len(links), published_at, net_pattern,
-                                  date_cache[0] if date_cache else None, has_primary)
+                                  date_cache[0] if date_cache else None, has_primary, nets)
                 if event:
                     for ev in event:
                         _keep(found, ev)
@@ -290,7 +291,8 @@ def _candidate_cues(lows: list[str], cues: Sequence[lexicon.TypeCues], wanted: l
 def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str], mentions: list[_Mention],
               modality: lexicon.Modality, reported: bool, past: bool, primary: int, titles: dict[int, str],
               link_conf: dict[int, float], n_links: int, published_at: datetime | None,
-              net_pattern: re.Pattern[str], when: str | None, has_primary: bool) -> list[Event]:
+              net_pattern: re.Pattern[str], when: str | None, has_primary: bool,
+              net_cache: list[re.Match[str]] | None = None) -> list[Event]:
     start, end = m.span()
     if any(x.start <= start < x.end for x in mentions):
         return []  # the cue is part of a show's title ("Chicago Fire", "Renewal")
@@ -319,11 +321,11 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
             attribution = 0.75
         shows = [_Mention(primary, start, start, False)]
         attribution *= 0.8
-    excluded = [(x.start, x.end) for x in mentions] + [(n.start(), n.end()) for n in net_pattern.finditer(low)]
+    nets = net_cache if net_cache is not None else list(net_pattern.finditer(low))
+    excluded = [(x.start, x.end) for x in mentions] + [(n.start(), n.end()) for n in nets]
     people: list[str] = []
     if cue.name in PEOPLE_TYPES:
         people = _people(sent.text, low, cue.name, start, end, m.group(0), excluded)
-    nets = list(net_pattern.finditer(low))
     network = min(nets, key=lambda n: abs(n.start() - start)) if nets else None
     out = []
     for show in shows:
