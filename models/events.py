@@ -141,7 +141,35 @@ def write_article_events(session: Session, article_id: int, published_at: dateti
         fact = session.get(EventFactRow, fact_id)
         if fact is not None:
             refresh_fact(session, fact)
+    session.flush()
+    for fact_id in touched:
+        fact = session.get(EventFactRow, fact_id)
+        if fact is not None:
+            _merge_bridged(session, fact)
     return len(events)
+
+
+def _merge_bridged(session: Session, fact: EventFactRow) -> None:
+    """A late report can bridge two facts of the same show and type (reports on day 0 and day 8, then
+    one on day 4): fold the later into the earlier so that facts stay more than FOLD_WINDOW apart."""
+    while True:
+        others = session.scalars(select(EventFactRow).where(
+            EventFactRow.show_id == fact.show_id, EventFactRow.type == fact.type, EventFactRow.id != fact.id)).all()
+        near = [o for o in others
+                if (o.season is None or fact.season is None or o.season == fact.season)
+                and o.first_published_at - FOLD_WINDOW <= fact.last_published_at
+                and fact.first_published_at <= o.last_published_at + FOLD_WINDOW]
+        if not near:
+            return
+        keep, drop = sorted([fact, near[0]], key=lambda f: (f.first_published_at, f.id))
+        for row in session.scalars(select(EventRow).where(EventRow.fact_id == drop.id)):
+            row.fact_id = keep.id
+        session.flush()
+        session.delete(drop)
+        session.flush()
+        refresh_fact(session, keep)
+        session.flush()
+        fact = keep
 
 
 def show_names(session: Session, show_ids: Iterable[int]) -> dict[int, ShowNames]:

@@ -83,3 +83,49 @@ def test_cli_extract_and_list(tmp_path) -> None:
     card = subprocess.run([sys.executable, "-m", "newsagg.cli", "scorecard", "--db", db, "--format", "json"],
                           capture_output=True, text=True, timeout=300)
     assert card.returncode == 0 and json.loads(card.stdout) == []
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+HEADLINES = ["'Ozark' Renewed for Season 4 at Netflix", "Netflix Renews 'Ozark' for Fourth Season",
+             "'Ozark' Gets Season 4 Renewal", "Netflix Cancels 'Ozark'"]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["variety", "deadline", "tvline"]), st.sampled_from(HEADLINES),
+                          st.integers(0, 60 * 24 * 10)), min_size=1, max_size=8),
+       st.integers(1, 3))
+def test_folding_invariants(tmp_path_factory, reports, batches) -> None:
+    """Whatever the arrival order and batching: every event has a fact, a fact's first report is its
+    earliest, its counts are its events', and same-type facts of a show are more than the window apart."""
+    from sqlalchemy import select
+
+    from models.events import FOLD_WINDOW, EventFactRow, EventRow
+
+    eng = open_database(f"sqlite:///{tmp_path_factory.mktemp('fold') / 'f.db'}")
+    try:
+        registry = [Source(name=n, title=n.title(), feeds=(f"http://127.0.0.1/{n}.xml",))
+                    for n in ("variety", "deadline", "tvline")]
+        ing = Ingestor(eng, registry, dedupe=False)
+        arts = [article(src, n, title, minutes) for n, (src, title, minutes) in enumerate(reports)]
+        size = max(1, len(arts) // batches)
+        for start in range(0, len(arts), size):
+            ing.ingest(arts[start:start + size])
+        with Session(eng) as session:
+            events = session.scalars(select(EventRow)).all()
+            facts = session.scalars(select(EventFactRow)).all()
+            assert all(e.fact_id is not None for e in events)
+            for fact in facts:
+                mine = [e for e in events if e.fact_id == fact.id]
+                assert fact.report_count == len(mine)
+                assert fact.first_published_at == min(e.published_at for e in mine)
+                assert all(e.type == fact.type and e.show_id == fact.show_id for e in mine)
+            by_key: dict = {}
+            for fact in facts:
+                by_key.setdefault((fact.show_id, fact.type, fact.season), []).append(fact)
+            for same in by_key.values():
+                same.sort(key=lambda f: f.first_published_at)
+                for a, b in zip(same, same[1:]):
+                    assert b.first_published_at - a.last_published_at > FOLD_WINDOW
+    finally:
+        eng.dispose()
