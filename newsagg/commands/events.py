@@ -23,6 +23,8 @@ DbOption = Annotated[Optional[str], typer.Option(
 SinceOption = Annotated[Optional[str], typer.Option(
     help="Only newer than this: 30d, 12h, 2w, 6m, 1y or an ISO date")]
 FORMATS = ("table", "csv", "json", "jsonl")
+EVENT_COLUMNS = ["published_at", "type", "show", "show_id", "tvmaze", "season", "status", "date", "people", "network",
+                 "new", "source", "title", "url", "evidence", "confidence", "fact_id"]
 
 
 def _cutoff(since: str | None) -> Any:
@@ -107,7 +109,7 @@ def register(app: typer.Typer) -> None:
             rows = list_events(session, types=type_ or (), show_id=show_id, since=cutoff, status=status,
                                limit=limit or None)
         _emit(rows, fmt, ["published_at", "type", "show", "season", "status", "date", "people", "source", "title"]
-              if fmt == "table" else list(rows[0]) if rows else ["published_at", "type", "show"], "TV events")
+              if fmt == "table" else EVENT_COLUMNS, "TV events")
         if not rows and fmt == "table":
             typer.echo("no events" + (f" since {since}" if since else ""))
 
