@@ -53,6 +53,7 @@ class ItemFailure:
 class IngestResult:
     store: StoreResult
     linked: int = 0
+    events: int = 0
     stories_new: int = 0
     duplicates: int = 0
     flags: list[str] = field(default_factory=list)
@@ -136,6 +137,12 @@ class Ingestor:
                 decisions = self.stories.assign(session, [a for a, _ in fresh], [i for _, i in fresh])
                 result.stories_new = sum(1 for d in decisions if d.is_new_story)
                 result.duplicates = sum(1 for d in decisions if d.duplicate_of is not None)
+            if self.linker is not None and changed:
+                # TV events after links and stories (facts fold by story), in the same transaction.
+                from models.events import store_events
+
+                result.events = store_events(session, [a for a, _, _ in changed], [i for _, i, _ in changed],
+                                             self.linker)
             fault_point("after-stories")
         if self.stories is not None:
             self.stories.dirty = False  # committed: memory and database agree again

@@ -164,9 +164,13 @@ def relink_(
     """Re-link stored articles after catalogue changes (imports, aliases)."""
     from newsagg.shows.store import link_pending, relink
 
+    from models.events import reprocess  # events follow the links (issue 15)
+
     with _session(db) as session:
         result = link_pending(session) if stale_only else relink(session)
-    typer.echo(f"linked {result.articles} articles: {result.links} show links")
+        events = reprocess(session)
+    typer.echo(f"linked {result.articles} articles: {result.links} show links; "
+               f"{events.events} events, {events.facts} facts")
 
 def show(
     title: Annotated[str, typer.Argument(help="Show: title, alias, \"Title (year)\" or #id")],
@@ -200,6 +204,9 @@ def show(
                 link_pending(session)
             row = find_show(session, title)
             entries = show_timeline(session, row.id, cutoff)
+            from models.events import list_events  # the show's TV events (issue 15)
+
+            show_events = list_events(session, show_id=row.id, since=cutoff)
     finally:
         engine.dispose()
     label = f"{row.title} ({(row.premiered_on or '?')[:4]}, {row.network or 'unknown network'})"
@@ -208,7 +215,8 @@ def show(
     if fmt == "json":
         typer.echo(json.dumps({"show": {"id": row.id, "title": row.title, "premiered": row.premiered_on,
                                         "network": row.network},
-                               "stories": [e.as_dict() for e in entries]}, ensure_ascii=False, indent=2))
+                               "stories": [e.as_dict() for e in entries], "events": show_events},
+                              ensure_ascii=False, indent=2))
         return
     if fmt == "jsonl":  # the json document's stories, one per line
         for e in entries:
@@ -227,6 +235,10 @@ def show(
             rows.extend(("", f"  {a.published_at:%m-%d %H:%M} {a.outlet}: {a.title}", "", "")
                         for a in e.articles)
     print_table(("first seen", "story / articles", "outlets", "seasons"), rows, title=label)
+    if show_events:
+        from newsagg.commands.events import print_show_events
+
+        print_show_events(show_events)
     if not entries:
         typer.echo(f"no articles about {row.title} yet" + (f" since {since}" if since else ""))
 

@@ -1,0 +1,204 @@
+"""`newsagg events ...` (TV events: list, extract, reprocess) and `newsagg scorecard`.
+
+`events extract` reads JSON lines on stdin, one item per line:
+  {"id", "title", "body"} plus optional "description" and "published" (ISO date), or {"id", "text"}
+and writes one line per input line, same order, using the database's catalogue (--db):
+  {"id", "events": [{"type", "show": {"title", "id", "tvmaze"}, "season", "status", "date", "people",
+                     "evidence", "confidence"}]}
+A line that is not a JSON object gives {"id": <id or null>, "line": n, "error": "..."}, and processing
+goes on (exit status 1 at the end if any line failed).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+
+from newsagg.events.model import EVENT_TYPES
+
+DbOption = Annotated[Optional[str], typer.Option(
+    "--db", help="SQLAlchemy URL or SQLite file path [env: NEWSAGG_DATABASE_URL; default ./newsagg.db]")]
+SinceOption = Annotated[Optional[str], typer.Option(
+    help="Only newer than this: 30d, 12h, 2w, 6m, 1y or an ISO date")]
+FORMATS = ("table", "csv", "json", "jsonl")
+EVENT_COLUMNS = ["published_at", "type", "show", "show_id", "tvmaze", "season", "status", "date", "people", "network",
+                 "new", "source", "title", "url", "evidence", "confidence", "fact_id"]
+
+
+def _cutoff(since: str | None) -> Any:
+    from newsagg.errors import NewsaggError
+    from newsagg.shows.timeline import parse_since
+
+    try:
+        return parse_since(since)
+    except ValueError as exc:
+        raise NewsaggError(str(exc)) from None
+
+
+def _check_format(fmt: str) -> None:
+    from newsagg.errors import NewsaggError
+
+    if fmt not in FORMATS:
+        raise NewsaggError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str], title: str = "") -> None:
+    import csv
+    import json
+
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for r in rows:
+            typer.echo(json.dumps(r, ensure_ascii=False))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: ("|".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()})
+    else:
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.table import Table
+
+        table = Table(*columns, title=title or None)
+        for r in rows:
+            # Untrusted text: escaped so that "[...]" in a headline is not rich markup.
+            table.add_row(*[escape(", ".join(map(str, r[c])) if isinstance(r[c], list) else
+                                   ("" if r[c] is None else str(r[c]))) for c in columns])
+        Console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    events_app = typer.Typer(help="TV events (renewals, cancellations, orders, premiere dates, casting, exits...).",
+                             invoke_without_command=True)
+    app.add_typer(events_app, name="events")
+
+    @events_app.callback()
+    def list_(
+        ctx: typer.Context,
+        type_: Annotated[Optional[list[str]], typer.Option("--type", help="Event type (repeatable): "
+                                                           + ", ".join(EVENT_TYPES))] = None,
+        show: Annotated[Optional[str], typer.Option(help="Show: title, alias, \"Title (year)\" or #id")] = None,
+        since: SinceOption = None,
+        status: Annotated[Optional[str], typer.Option(help="official | reported")] = None,
+        fmt: Annotated[str, typer.Option("--format", help="table | csv | json | jsonl")] = "table",
+        limit: Annotated[int, typer.Option(help="At most this many rows (0: all)")] = 200,
+        db: DbOption = None,
+    ) -> None:
+        """List stored TV events, newest first (subcommands: extract, reprocess)."""
+        if ctx.invoked_subcommand is not None:
+            return
+        from newsagg.errors import NewsaggError
+
+        _check_format(fmt)
+        bad = [t for t in type_ or [] if t not in EVENT_TYPES]
+        if bad:
+            raise NewsaggError(f"--type: unknown {', '.join(bad)}; expected one of {', '.join(EVENT_TYPES)}")
+        if status not in (None, "official", "reported"):
+            raise NewsaggError(f"--status: expected official or reported, got {status!r}")
+        cutoff = _cutoff(since)
+        from models.events import list_events
+        from newsagg.commands.shows import _session
+        from newsagg.shows.store import resolve_show
+
+        with _session(db) as session:
+            show_id = resolve_show(session, show).id if show else None
+            rows = list_events(session, types=type_ or (), show_id=show_id, since=cutoff, status=status,
+                               limit=limit or None)
+        _emit(rows, fmt, ["published_at", "type", "show", "season", "status", "date", "people", "source", "title"]
+              if fmt == "table" else EVENT_COLUMNS, "TV events")
+        if not rows and fmt == "table":
+            typer.echo("no events" + (f" since {since}" if since else ""))
+
+    @events_app.command("extract")
+    def extract(db: DbOption = None) -> None:
+        """Extract events from JSON lines on stdin with the database's catalogue (see module help)."""
+        from newsagg.jsonlines import map_lines
+        from newsagg.commands.shows import _session
+        from newsagg.shows.store import ensure_catalogue, linker_for_session
+
+        with _session(db) as session:
+            ensure_catalogue(session)
+            session.commit()
+            linker = linker_for_session(session)
+        failed = map_lines(sys.stdin, sys.stdout, lambda line: _extract_one(linker, line))
+        if failed:
+            raise typer.Exit(1)
+
+    @events_app.command("reprocess")
+    def reprocess_(since: SinceOption = None, db: DbOption = None) -> None:
+        """Re-extract the events of stored articles with the current rules (after cue changes) and
+        rebuild the facts. Uses the stored show links (run `shows relink` first after catalogue changes)."""
+        from models.events import reprocess
+        from newsagg.commands.shows import _session
+
+        cutoff = _cutoff(since)
+        with _session(db) as session:
+            result = reprocess(session, cutoff)
+        typer.echo(f"reprocessed {result.articles} articles: {result.events} events, {result.facts} facts")
+
+    @app.command("scorecard")
+    def scorecard_(
+        network: Annotated[Optional[str], typer.Option(help="Only shows of this network (substring, e.g. NBC)")]
+        = None,
+        since: SinceOption = None,
+        fmt: Annotated[str, typer.Option("--format", help="table | csv | json | jsonl")] = "table",
+        db: DbOption = None,
+    ) -> None:
+        """One row per show: its latest status (renewed for season N, cancelled, ending, ordered, in
+        development, no news), when, and who reported it first."""
+        _check_format(fmt)
+        cutoff = _cutoff(since)
+        from models.events import scorecard
+        from newsagg.commands.shows import _session
+
+        with _session(db) as session:
+            rows = scorecard(session, network=network, since=cutoff)
+        columns = ["show", "network", "latest", "status", "date", "first_source", "first_title"]
+        _emit(rows, fmt, columns if fmt == "table" else (list(rows[0]) if rows else columns), "Scorecard")
+        if not rows and fmt == "table":
+            typer.echo("no status news" + (f" since {since}" if since else ""))
+
+
+def print_show_events(rows: list[dict[str, Any]]) -> None:
+    """`newsagg show TITLE`: the show's events under its timeline."""
+    _emit(rows, "table", ["published_at", "type", "season", "status", "date", "people", "source", "title"], "Events")
+
+
+def _extract_one(linker: Any, line: str) -> dict[str, Any]:
+    from newsagg.commands.shows import _link_one
+    from newsagg.events import ShowNames, extract_events
+    from newsagg.events.evaluate import _published
+    from newsagg.jsonlines import parse_object
+
+    item = parse_object(line)
+    title = str(item.get("title") or "")
+    body = str(item.get("body") or "")
+    description = str(item.get("description") or "")
+    if "text" in item and not (title or body):
+        text = str(item.get("text") or "").strip()
+        title, _, body = text.partition("\n") if "\n" in text else ("", "", text)
+    published = _published(item.get("published")) if item.get("published") else None
+    linked = _link_one(linker, line)["shows"]
+    links = [_AsLink(s) for s in linked]
+    names = {l.show_id: ShowNames(aliases=tuple(linker.shows[l.show_id].aliases or ())) for l in links}
+    events = extract_events(title, description, body, links, published_at=published, names=names)
+    return {"id": item.get("id"), "events": [
+        {"type": e.type, "show": {"title": e.show_title, "id": e.show_id,
+                                  "tvmaze": (linker.shows[e.show_id].external_ids or {}).get("tvmaze")},
+         "season": e.season, "status": e.status, "date": e.date, "people": e.people, "evidence": e.evidence,
+         "confidence": e.confidence} for e in events]}
+
+
+class _AsLink:
+    """A `shows link` output row in the linker's ShowLink shape."""
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.show_id = int(row["id"])
+        self.title = str(row["title"])
+        self.confidence = float(row["confidence"])
+        self.primary = bool(row["primary"])
+        self.seasons = list(row.get("seasons") or [])

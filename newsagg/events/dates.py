@@ -1,0 +1,73 @@
+"""Dates an event announces ("Feb. 26", "April 2019", "this fall"), resolved against the item's date."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+          "oct": 10, "nov": 11, "dec": 12}
+_MONTH = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+# Month, optional day, optional year; "may" alone is a modal verb, so it needs a day, a year or "in".
+_DATE = re.compile(
+    rf"(?P<pre>\b(?:in|on|until|by|for|from|this|next|early|late|mid-?)\s+)?\b{_MONTH}\.?"
+    r"(?:\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b)?(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?")
+_NUMERIC = re.compile(r"\b(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?:/(?P<y>(?:20)?\d\d))?\b")
+_SEASONAL = re.compile(r"\b(?:this|next|in the|in|early|late) (?P<season>spring|summer|fall|autumn|winter)"
+                       r"(?:\s+(?P<year>(?:19|20)\d\d))?\b|\b(?:in|early|late|mid-?)\s*(?P<bareyear>20\d\d)\b")
+_SEASON_MONTH = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
+
+
+def _resolve(month: int, day: int | None, year: int | None, published: date | None) -> str | None:
+    if year is None:
+        if published is None:
+            return f"--{month:02d}" + (f"-{day:02d}" if day else "")
+        year = published.year
+        # An announced date lies ahead: a month well before the item's date means next year.
+        if (month, day or 31) < (published.month, published.day) and (published.month - month) % 12 > 2:
+            year += 1
+    if day:
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    return f"{year:04d}-{month:02d}"
+
+
+def find_date(sentence_low: str, published: datetime | None) -> str | None:
+    """The first date the sentence announces, as ISO "YYYY-MM-DD" or "YYYY-MM" (or "YYYY"), else None."""
+    pub = published.date() if published else None
+    for m in _DATE.finditer(sentence_low):
+        month_word = m.group("month")
+        day = int(m.group("day")) if m.group("day") else None
+        year = int(m.group("year")) if m.group("year") else None
+        if month_word == "may" and not (day or year or (m.group("pre") or "").strip() in ("in", "until", "by")):
+            continue
+        if month_word in ("mar", "jan", "jun", "jul", "aug", "oct", "nov", "dec", "feb", "apr", "sep", "sept") \
+                and not (day or year or m.group(0).endswith(".")):
+            # Three-letter forms are words too ("mar", "jan" as names): need a day or a year.
+            continue
+        if day is not None and day > 31:
+            day = None
+        resolved = _resolve(MONTHS[month_word[:3]], day, year, pub)
+        if resolved:
+            return resolved
+    for m in _NUMERIC.finditer(sentence_low):
+        month, day = int(m.group("m")), int(m.group("d"))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            y = m.group("y")
+            year = (2000 + int(y) if len(y) == 2 else int(y)) if y else None
+            resolved = _resolve(month, day, year, pub)
+            if resolved:
+                return resolved
+    m = _SEASONAL.search(sentence_low)
+    if m:
+        if m.group("season"):
+            year = int(m.group("year")) if m.group("year") else None
+            month = _SEASON_MONTH[m.group("season")]
+            if "next" in m.group(0) and pub and year is None:
+                year = pub.year + 1
+            return _resolve(month, None, year, pub)
+        return m.group("bareyear")
+    return None

@@ -1,0 +1,357 @@
+"""Events from an item whose shows are already linked: sentence by sentence, cue by cue.
+
+For each sentence with a cue of some type (cues.toml): veto by the type's blockers, drop negated,
+questioned, denied and hypothetical cues (modality.toml), attach the event to the show mentioned
+nearest the cue (a show named as a person's credit, "'The Returned' showrunner X", is not the
+subject of a hiring), read its season, date, people and network, and keep one event per
+(type, show): the most confident, with the details its other sentences add.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Mapping, Sequence
+
+from newsagg.events import lexicon
+from newsagg.events.dates import find_date
+from newsagg.events.model import PEOPLE_TYPES, Event, LinkedShow, ShowNames
+from newsagg.events.people import find_people
+from newsagg.events.text import Sentence, item_sentences
+
+LEAD_SENTENCES = 6  # body sentences read whatever they name; later ones only when they name a show
+FIELD_WEIGHT = {"title": 1.0, "description": 0.95, "body": 0.85}
+# A show named right before a role is a person's credit ("'The Returned' showrunner Raelle Tucker").
+_CREDIT_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:season \d+ |series )?(?:star|stars|alum|alums|actor|actress|"
+                           r"showrunner|co-showrunner|creator|co-creator|producer|executive producer|ep|writer|"
+                           r"director|co-star|costar|cast member|castmate|host|co-host|judge|boss|veteran|"
+                           r"breakout|favorite|favourite|villain|hero|character)s?\b")
+_ANAPHOR = re.compile(r"\b(?:the|its|this|that|his|her|their|a) (?:new |upcoming )?(?:\w+ )?(?:show|series|drama|comedy|sitcom|season|reboot|"
+                      r"revival|spinoff|spin-off|program|programme|franchise|miniseries|procedural|thriller)\b|"
+                      r"\bseason (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|\bit\b|\bits\b")
+_SEASON = re.compile(r"\bseasons? (?P<num>\d{1,2}|" + "|".join(lexicon.NUMBER_WORDS) + r")\b|\bs(?P<short>\d{1,2})\b"
+                     r"|\b(?P<ord>" + lexicon.ORD_PATTERN + r")(?: and (?:final|last))?[- ]season\b")
+_LIST_GAP = re.compile(r"^[\"'\s]*(?:,|and|&|, and|as well as)[\"'\s]*$")
+_TRANSITIVE = re.compile(r"^(?:casts|taps|tapped|hires|hired|fires|fired|names|named|recruits|enlists|ousts|ousted|"
+                         r"lets go)\b")
+_REPLACE = re.compile(r"^replac")
+_OTHER_WORK = re.compile(r"^\s*(?:the |his |her |their |a )?(?:\w+ )?\"[^\"]{2,60}\"|^\s*(?:the |his |her |their |a )?(?:\w+ )?'[^']{2,60}'(?!s)")
+_CLAUSE_BREAK = re.compile(r"[;:()\[\]]|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b|\bas\b(?= \w+ (?:is|was|are))")
+
+
+@dataclass(slots=True)
+class _Mention:
+    show_id: int
+    start: int
+    end: int
+    credit: bool
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _names_for(title: str, extra: Sequence[str]) -> list[str]:
+    names = {title}
+    base = re.sub(r"\s*\([^)]*\)\s*$", "", title).strip()  # "Conviction (2016)"
+    names.add(base)
+    if base.lower().startswith("the ") and len(base) > 8:
+        names.add(base[4:])
+    if ":" in base and len(base.split(":")[0]) > 6:
+        names.add(base.split(":")[0])  # "Catfish: The TV Show"
+    for prefix in ("marvel's ", "tom clancy's ", "dc's "):
+        if base.lower().startswith(prefix):
+            names.add(base[len(prefix):])
+    names.update(a for a in extra if a and len(a) > 1)
+    return [n for n in names if len(n.strip()) > 1]
+
+
+@lru_cache(maxsize=4096)
+def _mention_pattern(keys: tuple[tuple[int, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, int]]:
+    owner: dict[str, int] = {}
+    for show_id, names in keys:
+        for n in names:
+            owner.setdefault(_lower(n.translate(_STRAIGHT)), show_id)
+    alternation = "|".join(re.escape(n) for n in sorted(owner, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), owner
+
+
+_STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _mentions(low: str, pattern: re.Pattern[str], owner: dict[str, int]) -> list[_Mention]:
+    out = []
+    for m in pattern.finditer(low):
+        sid = owner.get(m.group(0))
+        if sid is not None:
+            out.append(_Mention(sid, m.start(), m.end(), bool(_CREDIT_AFTER.match(low[m.end():m.end() + 40]))))
+    return out
+
+
+def _season(low: str, near: int) -> int | None:
+    best: tuple[int, int] | None = None
+    for m in _SEASON.finditer(low):
+        if m.group("num"):
+            raw = m.group("num")
+            value = int(raw) if raw.isdigit() else lexicon.NUMBER_WORDS[raw]
+        elif m.group("short"):
+            value = int(m.group("short"))
+        else:
+            raw = m.group("ord")
+            value = lexicon.ORDINALS.get(raw) or int(re.sub(r"\D", "", raw))
+        distance = abs(m.start() - near)
+        if 0 < value < 60 and (best is None or distance < best[0]):
+            best = (distance, value)
+    return best[1] if best else None
+
+
+def _clause_before(low: str, start: int, window: int) -> str:
+    """The words of the cue's clause before it, at most `window` of them."""
+    head = low[max(0, start - 240):start]
+    breaks = list(_CLAUSE_BREAK.finditer(head))
+    if breaks:
+        head = head[breaks[-1].end():]
+    return " ".join(head.split()[-window:])
+
+
+def _is_question(low: str, start: int, field: str, words: frozenset[str]) -> bool:
+    seg_start = max(low.rfind(c, 0, start) for c in ".!:|")
+    seg_end_q = low.find("?", start)
+    seg_end_stop = min([i for i in (low.find(c, start) for c in ".!|") if i >= 0] or [len(low)])
+    if 0 <= seg_end_q < seg_end_stop:
+        return True
+    if field == "title":
+        first = low[seg_start + 1:].split(" ", 1)[0].strip("\"'")
+        return first in words and "?" in low
+    return False
+
+
+def _pick_shows(mentions: list[_Mention], cue_start: int, cue_end: int, kind: str, low: str) -> list[_Mention]:
+    if not mentions:
+        return []
+    allow_credit = kind in ("departure", "award")
+    usable = [m for m in mentions if allow_credit or not m.credit]
+    if not usable and kind not in PEOPLE_TYPES:
+        usable = mentions
+    if not usable:
+        return []
+
+    def distance(m: _Mention) -> tuple[int, int]:
+        if m.end <= cue_start:
+            return (cue_start - m.end, 0)
+        if m.start >= cue_end:
+            return (m.start - cue_end, 1)
+        return (0, 0)
+
+    if kind == "departure":
+        # The show a person leaves is usually their credit, before the verb.
+        before = [m for m in usable if m.end <= cue_start]
+        chosen = min(before or usable, key=distance)
+    else:
+        chosen = min(usable, key=distance)
+    picked = [chosen]
+    # A list of shows after or before the cue shares it ("renews 'A', 'B' and 'C'").
+    ordered = sorted(usable, key=lambda m: m.start)
+    i = ordered.index(chosen)
+    for step in (1, -1):
+        j = i
+        while 0 <= j + step < len(ordered):
+            a, b = (ordered[j], ordered[j + step]) if step == 1 else (ordered[j + step], ordered[j])
+            if not _LIST_GAP.match(low[a.end:b.start]):
+                break
+            picked.append(ordered[j + step])
+            j += step
+    return picked
+
+
+def _people(sentence: str, low: str, kind: str, cue_start: int, cue_end: int, cue_text: str,
+            excluded: list[tuple[int, int]]) -> list[str]:
+    names = find_people(sentence, excluded)
+    if not names:
+        return []
+    before = [n for n, s in names if s < cue_start]
+    after = [n for n, s in names if s >= cue_end]
+    if _REPLACE.match(cue_text):
+        side = after if kind == "departure" else before
+    elif _TRANSITIVE.match(cue_text) and not re.search(r"\b(?:was|were|is|been|be|get|gets|got)\s*$", low[:cue_start]):
+        side = after or before
+    else:
+        side = before[-2:] or after[:2]
+    return side[:3]
+
+
+def extract_events(title: str, description: str, body: str, links: Sequence[LinkedShow], *,
+                   published_at: datetime | None = None,
+                   names: Mapping[int, ShowNames] | None = None) -> list[Event]:
+    """The events the item reports about its linked shows, one per (type, show), most confident first."""
+    if not links:
+        return []
+    names = names or {}
+    titles = {l.show_id: l.title for l in links}
+    link_conf = {l.show_id: max(0.0, min(1.0, float(l.confidence))) for l in links}
+    primary = next((l.show_id for l in links if l.primary), links[0].show_id)
+    has_primary = any(l.primary for l in links)
+    key = tuple((l.show_id, tuple(_names_for(l.title, tuple(names.get(l.show_id, ShowNames()).aliases))))
+                for l in links)
+    pattern, owner = _mention_pattern(key)
+    modality = lexicon.modality()
+    cues = lexicon.type_cues()
+    net_pattern = lexicon.network_pattern()
+    found: dict[tuple[str, int], Event] = {}
+    direct: set[tuple[str, int]] = set()
+    sentences = item_sentences(title, description, body)
+    lows = [_lower(x.text) for x in sentences]
+    # Trade news puts the news in the headline and the lead; further down, an event names its show.
+    joined = "\n".join(lows)
+    all_starts = _starts(lows)
+    named = {bisect_right(all_starts, m.start()) - 1 for m in pattern.finditer(joined)}
+    body_seen = 0
+    wanted = []
+    for k, sent in enumerate(sentences):
+        if sent.field == "body":
+            body_seen += 1
+            if body_seen > LEAD_SENTENCES and k not in named:
+                continue
+        wanted.append(k)
+    candidates = _candidate_cues(lows, cues, wanted)
+    for k in sorted(candidates):
+        sent, low = sentences[k], lows[k]
+        hits = [(c, m) for c in candidates[k] for m in [c.patterns.search(low)] if m is not None]
+        if not hits:
+            continue
+        if modality.denial.search(low) or modality.genre.search(low):
+            continue
+        mentions = _mentions(low, pattern, owner)
+        nets = list(net_pattern.finditer(low))
+        reported = bool(modality.reported.search(low))
+        past = bool(modality.past.search(low))
+        date_cache: list[str | None] = []
+        for cue, first in hits:
+            if cue.blockers is not None and cue.blockers.search(low):
+                continue
+            if cue.needs_date:
+                if not date_cache:
+                    date_cache.append(find_date(low, published_at))
+                if date_cache[0] is None:
+                    continue
+            for m in (first, *cue.patterns.finditer(low, first.end())):
+                event = _event_at(sent, low, cue, m, mentions, modality, reported, past, primary, titles,
+                                  link_conf, len(links), published_at, net_pattern,
+                                  date_cache[0] if date_cache else None, has_primary, nets)
+                if event:
+                    for ev in event:
+                        _keep(found, ev)
+                        if ev.show_id in {x.show_id for x in mentions}:
+                            direct.add((ev.type, ev.show_id))
+                    break
+    # An event given to the main show only by default yields to the same type said of a named show.
+    direct_types = {t for t, _ in direct}
+    kept = [e for e in found.values() if (e.type, e.show_id) in direct or e.type not in direct_types]
+    return sorted(kept, key=lambda e: (-e.confidence, e.type, e.show_id))
+
+
+def _starts(lows: list[str]) -> list[int]:
+    starts, pos = [], 0
+    for low in lows:
+        starts.append(pos)
+        pos += len(low) + 1
+    return starts
+
+
+def _candidate_cues(lows: list[str], cues: Sequence[lexicon.TypeCues], wanted: list[int]
+                    ) -> dict[int, list[lexicon.TypeCues]]:
+    """Sentence index -> the types whose trigger words it holds (one substring scan per trigger over
+    the wanted sentences: the regular expressions then run only where they can match)."""
+    lows = [lows[k] for k in wanted]
+    joined = "\n".join(lows)
+    starts = _starts(lows)
+    out: dict[int, list[lexicon.TypeCues]] = {}
+    for cue in cues:
+        found: set[int] = set()
+        for trig in cue.triggers:
+            i = joined.find(trig)
+            while i >= 0:
+                if i and joined[i - 1].isalnum():
+                    i = joined.find(trig, i + 1)  # inside a word ("weekend" is no "end")
+                    continue
+                k = bisect_right(starts, i) - 1
+                found.add(k)
+                if k + 1 >= len(starts):
+                    break
+                i = joined.find(trig, starts[k + 1])
+        for k in found:
+            out.setdefault(wanted[k], []).append(cue)
+    return out
+
+
+def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str], mentions: list[_Mention],
+              modality: lexicon.Modality, reported: bool, past: bool, primary: int, titles: dict[int, str],
+              link_conf: dict[int, float], n_links: int, published_at: datetime | None,
+              net_pattern: re.Pattern[str], when: str | None, has_primary: bool,
+              net_cache: list[re.Match[str]] | None = None) -> list[Event]:
+    start, end = m.span()
+    if any(x.start <= start < x.end for x in mentions):
+        return []  # the cue is part of a show's title ("Chicago Fire", "Renewal")
+    before = _clause_before(low, start, modality.window)
+    if modality.negation_before.search(before) or modality.hypothetical_before.search(before):
+        return []
+    if modality.hypothetical_clause.search(_clause_before(low, start, 60)):
+        return []
+    if modality.background_before.search(" ".join(before.split()[-modality.background_window:])):
+        return []
+    other = _OTHER_WORK.match(low[end:end + 60]) if cue.name in PEOPLE_TYPES else None
+    if other and not any(end <= x.start < end + other.end() for x in mentions):
+        return []  # "quit 'Star Wars' trilogy": the object is a title that is not a linked show
+    if _is_question(low, start, sent.field, modality.question_start):
+        return []
+    shows = _pick_shows(mentions, start, end, cue.name, low)
+    attribution = 1.0
+    if not shows:
+        # No usable mention: the item's main show, when the sentence is the headline or description,
+        # or refers back to it ("the series", "Season 2").
+        if (sent.field == "body" or cue.anaphor_only) and not _ANAPHOR.search(low):
+            return []
+        if sent.field != "body" and not has_primary and not (n_links == 1 and _ANAPHOR.search(low)):
+            return []
+        if n_links > 1 and sent.field == "body" and not any(m.show_id == primary for m in mentions):
+            attribution = 0.75
+        shows = [_Mention(primary, start, start, False)]
+        attribution *= 0.8
+    nets = net_cache if net_cache is not None else list(net_pattern.finditer(low))
+    excluded = [(x.start, x.end) for x in mentions] + [(n.start(), n.end()) for n in nets]
+    people: list[str] = []
+    if cue.name in PEOPLE_TYPES:
+        people = _people(sent.text, low, cue.name, start, end, m.group(0), excluded)
+    network = min(nets, key=lambda n: abs(n.start() - start)) if nets else None
+    out = []
+    for show in shows:
+        confidence = cue.weight * FIELD_WEIGHT[sent.field] * attribution * (0.5 + 0.5 * link_conf[show.show_id])
+        if reported:
+            confidence *= 0.9
+        near = show.start if len(shows) > 1 else start
+        out.append(Event(
+            type=cue.name, show_id=show.show_id, show_title=titles[show.show_id],
+            season=_season(low, near), status="reported" if reported else "official",
+            date=when if cue.name == "premiere_date" else None, people=list(people),
+            network=sent.text[network.start():network.end()] if network else None,
+            evidence=sent.text[:500], confidence=round(confidence, 3), new=not past, field=sent.field))
+    return out
+
+
+def _keep(found: dict[tuple[str, int], Event], event: Event) -> None:
+    key = (event.type, event.show_id)
+    old = found.get(key)
+    if old is None:
+        found[key] = event
+        return
+    best, other = (event, old) if event.confidence > old.confidence else (old, event)
+    best.season = best.season or other.season
+    best.date = best.date or other.date
+    best.network = best.network or other.network
+    best.people = best.people + [p for p in other.people if p not in best.people]
+    best.new = best.new or other.new
+    found[key] = best

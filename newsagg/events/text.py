@@ -1,0 +1,91 @@
+"""Plain text for event extraction: HTML stripped, quotes straightened, cut into sentences."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+MAX_BODY_CHARS = 40_000  # trade news puts the news first; a very long body costs nothing past this
+
+_TAG = re.compile(r"<(?:script|style)\b.*?</(?:script|style)>|<[^>]{0,2000}>", re.I | re.S)
+_LOOKS_HTML = re.compile(r"<(?:/?(?:p|div|em|i|b|strong|cite|br|span|a|h[1-6]|li|ul|ol|blockquote|script|style)\b)", re.I)
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+                         "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+_QUOTE_PAIRS = tuple((chr(k), v) for k, v in _QUOTES.items())
+# A sentence ends at . ! ? (plus closing quotes) before a space and a capital, digit or quote; also at
+# a full stop glued to the next sentence ("helm.Deadline"), and at line breaks.
+# (Written to begin with a character class, so that the regex engine skips ahead quickly.)
+_SPLIT = re.compile(r"(?P<end>[.!?][\"')\]]*)(?:\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]))|\n+")
+_ABBREV = re.compile(r"(?:(?:^|\W)(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|No|Vol|Inc|Co|Lt|Gen|Sen|Rep|Gov|Prof)\.|(?:^|\W)[A-Z]\.)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    field: str  # title | description | body
+    index: int  # position in the item (0 = headline)
+    paragraph: int
+
+
+def clean(text: str) -> str:
+    if not text:
+        return ""
+    if "<" in text and _LOOKS_HTML.search(text):
+        text = re.sub(r"(?i)<(?:br|/p|/div|/li|/h[1-6])\b[^>]*>", "\n", text)
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    # Replace only the characters present: str.translate walks every character of a long body.
+    for char, plain in _QUOTE_PAIRS:
+        if char in text:
+            text = text.replace(char, plain)
+    return text
+
+
+def split_sentences(text: str) -> list[tuple[str, int]]:
+    """(sentence, paragraph number) pairs; abbreviations ("Feb.", "Mr.") do not end a sentence."""
+    out: list[tuple[str, int]] = []
+    paragraph = 0
+    for para in re.split(r"\n\s*\n", text):
+        pending = ""
+        for part in _split(para):
+            if not part or not part.strip():
+                continue
+            part = part.strip()
+            pending = f"{pending} {part}" if pending else part
+            if len(pending) < 400 and _ABBREV.search(pending[-8:]):
+                continue
+            out.append((pending, paragraph))
+            pending = ""
+        if pending:
+            out.append((pending, paragraph))
+        paragraph += 1
+    return out
+
+
+def _split(text: str) -> list[str]:
+    parts, prev = [], 0
+    for m in _SPLIT.finditer(text):
+        cut = m.end("end") if m.group("end") else m.start()
+        parts.append(text[prev:cut])
+        prev = m.end()
+    parts.append(text[prev:])
+    return parts
+
+
+def item_sentences(title: str, description: str, body: str) -> list[Sentence]:
+    """The headline is one sentence; the description and the body are split."""
+    sentences: list[Sentence] = []
+    title = " ".join(clean(title).split())
+    if title:
+        sentences.append(Sentence(title, "title", 0, 0))
+    for field, text in (("description", description), ("body", body)):
+        text = clean(text)
+        if field == "body" and len(text) > MAX_BODY_CHARS:
+            text = text[:MAX_BODY_CHARS]
+        base = sentences[-1].paragraph + 1 if sentences else 0
+        for s, p in split_sentences(text):
+            sentences.append(Sentence(" ".join(s.split()), field, len(sentences), base + p))
+    return sentences

@@ -1,0 +1,104 @@
+"""Event extraction core: the seed roundup, modality, several shows, dates, bad input."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from newsagg.events import extract_events
+from newsagg.events.dates import find_date
+from newsagg.records import ShowLink
+from newsagg.shows.evaluate import starter_linker
+
+WHEN = datetime(2019, 1, 20, tzinfo=timezone.utc)
+
+
+def link(*titles: str) -> list[ShowLink]:
+    return [ShowLink(show_id=i + 1, title=t, confidence=0.9, primary=i == 0) for i, t in enumerate(titles)]
+
+
+def kinds(events) -> set[tuple[str, str]]:
+    return {(e.type, e.show_title) for e in events}
+
+
+def test_seed_roundup(seed_article: str) -> None:
+    linker = starter_linker()
+    title, _, body = seed_article.strip().partition("\n")
+    links = linker.link(title, body)
+    events = extract_events(title, "", body, links, published_at=datetime(2016, 4, 20, tzinfo=timezone.utc))
+    by_type = {(e.type, e.show_title): e for e in events}
+    production = by_type[("production", "Jessica Jones")]
+    assert production.status == "reported" and production.season == 2
+    assert "Liz Friedman" in by_type[("departure", "Jessica Jones")].people
+    assert "Raelle Tucker" in by_type[("hiring", "Jessica Jones")].people
+    assert not [e for e in events if "Avengers" in e.show_title]
+
+
+@pytest.mark.parametrize("title", [
+    "Will 'Ozark' Be Renewed for Season 4?",
+    "'Ozark' Has Not Been Renewed Yet",
+    "Netflix Denies Reports That 'Ozark' Is Canceled",
+    "Fans Launch Petition to Get 'Ozark' Renewed",
+    "'Ozark' Could Be Canceled After Season 3",
+    "'Ozark' Season 3 Recap: Everything Falls Apart",
+])
+def test_no_official_event_from_questions_negations_hypotheticals(title: str) -> None:
+    events = extract_events(title, "", "", link("Ozark"), published_at=WHEN)
+    assert not [e for e in events if e.status == "official" and e.type in ("renewed", "cancelled")]
+
+
+def test_each_event_goes_to_its_show() -> None:
+    events = extract_events("NBC Renews 'The Good Place', Cancels 'Timeless'", "", "",
+                            link("The Good Place", "Timeless"), published_at=WHEN)
+    assert kinds(events) == {("renewed", "The Good Place"), ("cancelled", "Timeless")}
+
+
+def test_credit_show_is_not_the_casting_show() -> None:
+    events = extract_events("'Veep' Star Anna Chlumsky Joins 'Succession'", "", "", link("Veep", "Succession"),
+                            published_at=WHEN)
+    assert kinds(events) == {("casting", "Succession")}
+    assert events[0].people == ["Anna Chlumsky"]
+
+
+def test_premiere_date_resolved_against_item_date() -> None:
+    events = extract_events("'Fuller House' Gets Feb. 26 Premiere Date at Netflix", "", "", link("Fuller House"),
+                            published_at=datetime(2016, 1, 5, tzinfo=timezone.utc))
+    assert [(e.type, e.date) for e in events if e.type == "premiere_date"] == [("premiere_date", "2016-02-26")]
+    assert find_date("returns jan. 10", datetime(2018, 11, 30, tzinfo=timezone.utc)) == "2019-01-10"
+    assert find_date("coming in april 2019", None) == "2019-04"
+    assert find_date("she may return", WHEN) is None
+
+
+def test_restated_past_fact_is_not_new() -> None:
+    events = extract_events("'Ozark' Was Already Renewed for Season 4 Last Year, Netflix Recalls", "", "",
+                            link("Ozark"), published_at=WHEN)
+    renewed = [e for e in events if e.type == "renewed"]
+    assert renewed and not renewed[0].new
+
+
+def test_film_and_no_shows_give_nothing() -> None:
+    assert extract_events("'Avengers' Sequel Ordered", "", "", [], published_at=WHEN) == []
+    assert extract_events("Box office: 'Midnight Harbor' wins the weekend", "", "", link("Ozark")) == []
+
+
+@pytest.mark.parametrize("title,body", [
+    ("'OZARK' RENEWED FOR SEASON 4 AT NETFLIX", ""),
+    ("<p>'Ozark' <em>renewed</em> for season 4</p>", "<script>alert(1)</script><p>Netflix said so.</p>"),
+    ("«Ozark» renovada para una cuarta temporada", "La serie de Netflix vuelve."),
+    ("'Ozark' renewed for season 4", "Netflix said so. " * 20000),
+])
+def test_bad_input_no_exception(title: str, body: str) -> None:
+    events = extract_events(title, "", body, link("Ozark"), published_at=WHEN)
+    assert all(e.show_title == "Ozark" for e in events)
+    if "renov" in title:
+        assert events == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=300))
+def test_arbitrary_text_never_raises_and_only_linked_shows(title: str, body: str) -> None:
+    events = extract_events(title, "", body, link("Ozark", "Lost"), published_at=WHEN)
+    assert {e.show_title for e in events} <= {"Ozark", "Lost"}
+    assert all(0 <= e.confidence <= 1 for e in events)
