@@ -104,7 +104,11 @@ def digest(
     if target is not None and send_to is not None:
         from newsagg.digest.email import build_message, send
 
-        send(build_message(result, envelope), send_to, target)  # raises: then nothing is marked as sent
+        try:
+            send(build_message(result, envelope), send_to, target)
+        except NewsaggError as exc:  # a delivery failure (exit 1, not a usage error); nothing marked as sent
+            typer.echo(f"newsagg: error: {exc}", err=True)
+            raise typer.Exit(1) from None
         typer.echo(f"sent the digest to {send_to} via {target.shown} ({len(result.stories)} stories)", err=True)
     text = render(result, fmt, feed_url=feed_url, email=envelope)
     if out is None:

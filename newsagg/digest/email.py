@@ -84,7 +84,7 @@ def build_message(digest: Digest, envelope: Envelope, now: datetime | None = Non
         msg["To"] = check_address(envelope.to, "--to")
     msg["Date"] = format_datetime(now or datetime.now(timezone.utc))
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    msg["Message-ID"] = make_msgid(idstring=f"digest.{digest.date.isoformat()}", domain=domain)
+    msg["Message-ID"] = make_msgid(idstring="digest", domain=domain)
     if envelope.unsubscribe:
         msg["List-Unsubscribe"] = f"<{check_unsubscribe(envelope.unsubscribe)}>"
     msg.set_content(render(digest, "md"), subtype="plain", charset="utf-8", cte="quoted-printable")
