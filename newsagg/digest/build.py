@@ -140,9 +140,10 @@ def _coverage(conn: Connection, show_ids: list[int], last_day: date, zone: ZoneI
 
 def build_digest(conn: Connection, day: date, zone: ZoneInfo, *, shows: list[Show] | None = None,
                  exclude_keys: set[str] | None = None, previous_date: date | None = None,
-                 moves_provider: MovesProvider | None = None) -> Digest:
+                 moves_provider: MovesProvider | None = None, coverage: bool = True) -> Digest:
     """The digest for local `day` in `zone`. shows: only these (no "Other"); exclude_keys: --since-last;
-    moves_provider: where Industry moves come from (default: the registered providers, see moves.py)."""
+    moves_provider: where Industry moves come from (default: the registered providers, see moves.py);
+    coverage=False skips the 30-day counts (a river page needs only the day's stories)."""
     start, end = day_window(day, zone)
     digest = Digest(date=day, tz=zone.key, window_start=start, window_end=end, sections=[], other=[],
                     shows_filter=[s.title for s in shows or []], previous_date=previous_date)
@@ -227,12 +228,13 @@ def build_digest(conn: Connection, day: date, zone: ZoneInfo, *, shows: list[Sho
     section_ids = [sid for sid in by_show if sid is not None]
     show_rows = {r.id: r for r in _fetch_by_ids(conn, (ShowRow.id, ShowRow.title, ShowRow.network),
                                                 ShowRow.id, section_ids)}
-    coverage = _coverage(conn, section_ids, day, zone)
+    per_day = _coverage(conn, section_ids, day, zone) if coverage else {}
     for sid in section_ids:
         r = show_rows[sid]
-        counts = coverage.get(sid, [0] * COVERAGE_DAYS)
+        counts = per_day.get(sid, [0] * COVERAGE_DAYS)
+        articles = counts[-1] if coverage else sum(st.articles for st in by_show[sid])
         digest.sections.append(ShowSection(show=Show(r.id, r.title, r.network), stories=order(by_show[sid]),
-                                           coverage_30d=counts, articles=counts[-1]))
+                                           coverage_30d=counts, articles=articles))
     digest.sections.sort(key=lambda s: (-s.articles, -len(s.stories), s.show.title.lower(), s.show.id))
     digest.other = order(by_show.get(None, []))
     digest.top_stories = top_stories(digest.stories)
