@@ -4,22 +4,39 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, TextIO
 
 FORMATS = ("table", "csv", "json", "jsonl")
 
 
+# SQLite keeps times as text ("2016-01-18 12:00:00.000000", UTC): shown like every other time.
+_SQLITE_TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?")
+
+
 def _plain(value: Any) -> Any:
+    """One time format everywhere: ISO 8601 UTC ending in Z (aware, naive-UTC or SQLite text)."""
     if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return aware.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str) and len(value) <= 32 and _SQLITE_TIME.fullmatch(value):
+        return _plain(datetime.fromisoformat(value.replace("Z", "+00:00")))
     if isinstance(value, (bytes, bytearray)):
         return value.hex()
     return value
+
+
+def _cell(value: Any) -> str:
+    """A value as table/CSV text: lists (e.g. shows) as JSON arrays."""
+    value = _plain(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else str(value)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -39,7 +56,7 @@ def write_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, 
     if fmt == "csv":
         w = csv.writer(out)
         w.writerow(columns)
-        w.writerows([[csv_safe(_plain(v)) for v in r] for r in rows])
+        w.writerows([[csv_safe(_cell(v) if isinstance(v, (list, dict)) else _plain(v)) for v in r] for r in rows])
     elif fmt == "json":
         json.dump([{c: _plain(v) for c, v in zip(columns, r)} for r in rows], out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -52,5 +69,5 @@ def write_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, 
 
         table = Table(*columns, title=title)
         for r in rows:
-            table.add_row(*("" if v is None else str(_plain(v)) for v in r))
+            table.add_row(*(_cell(v) for v in r))
         Console(file=out, width=None if out.isatty() else 220).print(table)

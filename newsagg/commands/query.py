@@ -26,10 +26,13 @@ def _engine(db: str | None):  # type: ignore[no-untyped-def]
 
 def articles(
     show: Annotated[Optional[str], typer.Option(help="Only articles about this show (title, case-insensitive)")] = None,
+    season: Annotated[Optional[int], typer.Option(help="With --show: only articles that mention this season",
+                                                  min=0)] = None,
     source: Annotated[Optional[str], typer.Option(help="Only this outlet (source name)")] = None,
     since: Annotated[Optional[str], typer.Option(help="From this date/time (YYYY-MM-DD, ISO, or 7d / 24h)")] = None,
     until: Annotated[Optional[str], typer.Option(help="Up to this date (inclusive day) or time")] = None,
-    search: Annotated[Optional[str], typer.Option(help="Full-text search, ranked (title > summary > body)")] = None,
+    search: Annotated[Optional[str], typer.Option(
+        help='Full-text search, ranked (title > summary > body): words, OR, NOT/-word, prefix*, "a phrase"')] = None,
     story: Annotated[Optional[int], typer.Option(help="Only articles of this story id")] = None,
     with_duplicates: Annotated[bool, typer.Option("--with-duplicates", help="Include syndicated copies")] = False,
     limit: Annotated[int, typer.Option(help="At most this many rows")] = 50,
@@ -42,7 +45,7 @@ def articles(
 
     _check_format(fmt)
     rows = find_articles(_engine(db), ArticleFilter(show=show, source=source, since=since, until=until,
-                                                    search=search, story=story,
+                                                    search=search, story=story, season=season,
                                                     include_duplicates=with_duplicates, limit=limit))
     write_rows(ARTICLE_COLUMNS, [[r[c] for c in ARTICLE_COLUMNS] for r in rows], fmt)
 
