@@ -101,16 +101,20 @@ def digest(
     finally:
         engine.dispose()
 
+    message = None
     if target is not None and send_to is not None:
         from newsagg.digest.email import build_message, send
 
+        message = build_message(result, envelope)
         try:
-            send(build_message(result, envelope), send_to, target)
+            send(message, send_to, target)
         except NewsaggError as exc:  # a delivery failure (exit 1, not a usage error); nothing marked as sent
             typer.echo(f"newsagg: error: {exc}", err=True)
             raise typer.Exit(1) from None
         typer.echo(f"sent the digest to {send_to} via {target.shown} ({len(result.stories)} stories)", err=True)
-    text = render(result, fmt, feed_url=feed_url, email=envelope)
+    # --out with eml while sending: the very message sent (same Message-ID)
+    text = message.as_string() if message is not None and fmt == "eml" else \
+        render(result, fmt, feed_url=feed_url, email=envelope)
     if out is None:
         if target is None:
             sys.stdout.write(text)
