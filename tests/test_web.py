@@ -188,3 +188,25 @@ def test_in_chromium_pages_render_links_work_no_script_runs(server: str, tmp_pat
     shot = tmp_path / "river.png"
     _run_chromium(binary, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1000,1400", url)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_keyboard_tab_reaches_every_story(server: str, tmp_path: Path) -> None:
+    from cdp import Browser
+
+    stories = len(_json(server, "/?day=2016-01-18")["stories"])
+    browser = Browser(_chromium(), tmp_path / "profile-keys")
+    try:
+        browser.open(server + "/?day=2016-01-18")
+        reached: set[str] = set()
+        # Tab through the page (real key events) and note which story each focused element is in.
+        for _ in range(stories * 8 + 20):
+            browser.press_tab()
+            where = browser.evaluate("(function(){var s=document.activeElement&&document.activeElement.closest"
+                                     "('li.story');return s?s.id:null})()")
+            if where:
+                reached.add(where)
+        ran = browser.evaluate("typeof window.__hostile === 'undefined' && document.scripts.length")
+    finally:
+        browser.close()
+    assert reached == {f"story-{i}" for i in range(1, stories + 1)}
+    assert ran == 0  # no script element at all: the hostile title stayed text
