@@ -149,6 +149,11 @@ def test_binds_to_loopback_by_default(tmp_path: Path) -> None:
             others = [a for a in addresses if not a.startswith("127.")]
             if others:
                 assert s.connect_ex((others[0], int(base.rsplit(":", 1)[1]))) != 0
+        from conftest import run_cli
+
+        taken = run_cli("serve", "--db", db, "--port", base.rsplit(":", 1)[1], timeout=30)
+        lines = [ln for ln in taken.stderr.splitlines() if ln.strip()]
+        assert taken.returncode == 2 and len(lines) == 1 and "cannot listen on 127.0.0.1:" in lines[0], taken.stderr
     finally:
         err = stop_server(proc)
     assert "http://127.0.0.1:" in err

@@ -21,6 +21,7 @@ def serve(
     from newsagg.digest.db import open_readonly
     from newsagg.web.app import create_app
 
+    _check_listen(host, port)
     engine = open_readonly(db)
     typer.echo(f"newsagg serve: http://{host}:{port}/ (read-only; Ctrl-C to stop)", err=True)
     try:
@@ -28,6 +29,21 @@ def serve(
                     proxy_headers=False)
     finally:
         engine.dispose()
+
+
+def _check_listen(host: str, port: int) -> None:
+    """A taken port or an unknown address is one error line, before anything starts."""
+    import socket
+
+    from newsagg.errors import NewsaggError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        raise NewsaggError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def register(app: typer.Typer) -> None:
