@@ -67,7 +67,10 @@ def bench_db(db: str, day: date, repeat: int) -> dict[str, Any]:
         cases["ceiling: read the day's articles"], _ = _timed(lambda: conn.execute(
             select(ArticleRow.id, ArticleRow.title, ArticleRow.url, ArticleRow.published_at)
             .where(ArticleRow.published_at >= start, ArticleRow.published_at < end)).all(), repeat)
-        cases["build: day, UTC"], _ = _timed(lambda: build_digest(conn, day, ZoneInfo("UTC")), repeat)
+        cases["build: day, UTC"], _ = _timed(lambda: build_digest(conn, day, ZoneInfo("UTC"), coverage=False),
+                                             repeat)
+        cases["build: day, UTC, with 30-day counts (json)"], _ = _timed(
+            lambda: build_digest(conn, day, ZoneInfo("UTC")), repeat)
         cases["build: day, America/Los_Angeles"], _ = _timed(
             lambda: build_digest(conn, day, ZoneInfo("America/Los_Angeles")), repeat)
         if digest.sections:

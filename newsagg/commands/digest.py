@@ -97,7 +97,7 @@ def digest(
             saved = digest_state.load(state_path) if since_last and state_path else None
             prev = digest_state.previous(saved, scope, day) if saved is not None else None
             result = build_digest(conn, day, zone, shows=shows, exclude_keys=prev[1] if prev else None,
-                                  previous_date=prev[0] if prev else None)
+                                  previous_date=prev[0] if prev else None, coverage=fmt == "json")
     finally:
         engine.dispose()
 

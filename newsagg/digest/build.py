@@ -17,7 +17,7 @@ Rules (documented in the README):
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -143,7 +143,8 @@ def build_digest(conn: Connection, day: date, zone: ZoneInfo, *, shows: list[Sho
                  moves_provider: MovesProvider | None = None, coverage: bool = True) -> Digest:
     """The digest for local `day` in `zone`. shows: only these (no "Other"); exclude_keys: --since-last;
     moves_provider: where Industry moves come from (default: the registered providers, see moves.py);
-    coverage=False skips the 30-day counts (a river page needs only the day's stories)."""
+    coverage=False skips the 30-day counts per show (only the JSON form shows them; the 30-day scan
+    is most of a busy day's build)."""
     start, end = day_window(day, zone)
     digest = Digest(date=day, tz=zone.key, window_start=start, window_end=end, sections=[], other=[],
                     shows_filter=[s.title for s in shows or []], previous_date=previous_date)
@@ -229,12 +230,13 @@ def build_digest(conn: Connection, day: date, zone: ZoneInfo, *, shows: list[Sho
     show_rows = {r.id: r for r in _fetch_by_ids(conn, (ShowRow.id, ShowRow.title, ShowRow.network),
                                                 ShowRow.id, section_ids)}
     per_day = _coverage(conn, section_ids, day, zone) if coverage else {}
+    # The day's articles linked to each show (the 30-day counts' last day, without the 30-day scan).
+    day_counts = Counter(link.show_id for aid in in_window for link in links.get(aid, ()))
     for sid in section_ids:
         r = show_rows[sid]
-        counts = per_day.get(sid, [0] * COVERAGE_DAYS)
-        articles = counts[-1] if coverage else sum(st.articles for st in by_show[sid])
         digest.sections.append(ShowSection(show=Show(r.id, r.title, r.network), stories=order(by_show[sid]),
-                                           coverage_30d=counts, articles=articles))
+                                           coverage_30d=per_day.get(sid, [0] * COVERAGE_DAYS),
+                                           articles=day_counts[sid]))
     digest.sections.sort(key=lambda s: (-s.articles, -len(s.stories), s.show.title.lower(), s.show.id))
     digest.other = order(by_show.get(None, []))
     digest.top_stories = top_stories(digest.stories)

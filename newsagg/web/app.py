@@ -98,8 +98,9 @@ def create_app(engine: Engine) -> Starlette:
         day = _parse_day(request.path_params["day"])
         if day is None:
             return not_found(request, "no such day (use YYYY-MM-DD)")
-        digest = await db(with_conn, partial(build_digest, day=day, zone=ZoneInfo("UTC")))
-        if request.query_params.get("format") == "json":
+        as_json = request.query_params.get("format") == "json"
+        digest = await db(with_conn, partial(build_digest, day=day, zone=ZoneInfo("UTC"), coverage=as_json))
+        if as_json:
             return JSONResponse(to_json_obj(digest), headers={**SECURITY_HEADERS, "Content-Security-Policy": CSP})
         return HTMLResponse(render(digest, "html"),
                             headers={**SECURITY_HEADERS, "Content-Security-Policy": DIGEST_CSP})
