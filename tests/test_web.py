@@ -85,6 +85,9 @@ def test_river_newest_day_first_and_paging_by_day(server: str) -> None:
                                                                                         "+10 h 50 min"]
     times = [max(o["time"] for o in s["outlets"]) for s in day["stories"]]
     assert times == sorted(times, reverse=True)  # newest first
+    assert day["page"] == 1 and day["next_page"] is None  # a quiet day fits one page
+    assert _json(server, "/?day=2016-01-18&page=2")["stories"] == []
+    assert httpx.get(server + "/?day=2016-01-18&page=0").status_code == 400
     html = httpx.get(server + "/?day=2016-01-18").text
     assert 'href="/?day=2016-01-17"' in html and 'href="/?day=2016-01-19"' in html
 
@@ -215,3 +218,25 @@ def test_keyboard_tab_reaches_every_story(server: str, tmp_path: Path) -> None:
         browser.close()
     assert reached == {f"story-{i}" for i in range(1, stories + 1)}
     assert ran == 0  # no script element at all: the hostile title stayed text
+
+
+def test_river_pages_split_a_busy_day(served_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from models.db import open_database
+    from newsagg.web import data
+
+    engine = open_database(f"sqlite:///{served_db}")
+    try:
+        with engine.connect() as conn:
+            whole = [s["key"] for s in data.river(conn, date(2016, 1, 18))["stories"]]
+            monkeypatch.setattr(data, "RIVER_PAGE", 2)
+            pages, n = [], 1
+            while n:
+                got = data.river(conn, date(2016, 1, 18), n)
+                pages.append([s["key"] for s in got["stories"]])
+                n = got["next_page"]
+    finally:
+        engine.dispose()
+    assert len(whole) > 4 and all(len(p) <= 2 for p in pages)
+    assert [k for p in pages for k in p] == whole  # the same stories, in the same newest-first order

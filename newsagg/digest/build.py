@@ -140,11 +140,13 @@ def _coverage(conn: Connection, show_ids: list[int], last_day: date, zone: ZoneI
 
 def build_digest(conn: Connection, day: date, zone: ZoneInfo, *, shows: list[Show] | None = None,
                  exclude_keys: set[str] | None = None, previous_date: date | None = None,
-                 moves_provider: MovesProvider | None = None, coverage: bool = True) -> Digest:
+                 moves_provider: MovesProvider | None = None, coverage: bool = True,
+                 page: tuple[int, int] | None = None, summaries: bool = True) -> Digest:
     """The digest for local `day` in `zone`. shows: only these (no "Other"); exclude_keys: --since-last;
     moves_provider: where Industry moves come from (default: the registered providers, see moves.py);
     coverage=False skips the 30-day counts per show (only the JSON form shows them; the 30-day scan
-    is most of a busy day's build)."""
+    is most of a busy day's build); page=(offset, count): only that slice of the day's stories, newest
+    news first (a river page), and summaries=False leaves summaries empty (no text is read)."""
     start, end = day_window(day, zone)
     digest = Digest(date=day, tz=zone.key, window_start=start, window_end=end, sections=[], other=[],
                     shows_filter=[s.title for s in shows or []], previous_date=previous_date)
@@ -152,6 +154,10 @@ def build_digest(conn: Connection, day: date, zone: ZoneInfo, *, shows: list[Sho
     if not arts:
         return digest
     groups = _group(arts, in_window)
+    if page is not None:  # a river page: the stories with the newest news, read no further than needed
+        newest = sorted(groups, key=lambda k: (max(a.published_at for a in groups[k]), k), reverse=True)
+        groups = {k: groups[k] for k in newest[page[0]:page[0] + page[1]]}
+        arts = {a.id: a for members in groups.values() for a in members}
     sources = {r.id: r for r in conn.execute(select(SourceRow.id, SourceRow.name, SourceRow.title))}
     story_rows = {r.id: r for r in _fetch_by_ids(
         conn, (StoryRow.id, StoryRow.key, StoryRow.headline, StoryRow.first_article_id), StoryRow.id,
@@ -190,7 +196,8 @@ def build_digest(conn: Connection, day: date, zone: ZoneInfo, *, shows: list[Sho
     ordered = {k: sorted(members, key=lambda a: (not about(a, show_of[k]), a.published_at, a.id))
                for k, members in groups.items()}
     texts_cols = (A.id, A.summary, func.substr(A.body, 1, BODY_PREFIX).label("body"))
-    texts = {r.id: r for r in _fetch_by_ids(conn, texts_cols, A.id, [m[0].id for m in ordered.values()])}
+    texts = {r.id: r for r in _fetch_by_ids(conn, texts_cols, A.id, [m[0].id for m in ordered.values()])} \
+        if summaries else {}
     show_titles = {r.id: r.title for r in _fetch_by_ids(conn, (ShowRow.id, ShowRow.title), ShowRow.id,
                                                        {sid for sid in show_of.values() if sid is not None})}
 

@@ -85,8 +85,12 @@ def create_app(engine: Engine) -> Starlette:
             return page(request, "error.html.j2", {"error": "day must be YYYY-MM-DD", "title": "Bad request"}, 400)
         if day is None:
             return page(request, "river.html.j2", {"day": None, "older": None, "newer": None, "stories": [],
-                                                   "shows": [], "title": "No news yet"})
-        payload = await db(with_conn, data.river, day)
+                                                   "page": 1, "next_page": None, "shows": [], "title": "No news yet"})
+        raw_page = request.query_params.get("page", "1")
+        if not raw_page.isdigit() or not 1 <= int(raw_page) <= 10_000:
+            return page(request, "error.html.j2", {"error": "page must be a number from 1", "title": "Bad request"},
+                        400)
+        payload = await db(with_conn, data.river, day, int(raw_page))
         return page(request, "river.html.j2", {**payload, "title": f"News of {day.isoformat()}"})
 
     async def day_page(request: Request) -> Response:

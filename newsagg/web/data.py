@@ -23,6 +23,7 @@ from newsagg.digest.text import safe_url
 UTC = ZoneInfo("UTC")
 TIMELINE_ARTICLES = 300   # a show page reads this many of its newest articles
 SEARCH_LIMIT = 50
+RIVER_PAGE = 100          # stories per river page
 
 
 def story_dict(s: DigestStory) -> dict[str, Any]:
@@ -50,13 +51,17 @@ def neighbour_days(conn: Connection, day: date) -> tuple[date | None, date | Non
             newer.astimezone(timezone.utc).date() if newer else None)
 
 
-def river(conn: Connection, day: date) -> dict[str, Any]:
-    """The day's stories, newest first, each with its outlets, who was first and by how much."""
-    digest = build_digest(conn, day, UTC, coverage=False)
+def river(conn: Connection, day: date, page: int = 1) -> dict[str, Any]:
+    """A page of the day's stories, newest news first, each with its outlets, who was first and by
+    how much. A busy day has several pages (?page=N); days page with older/newer."""
+    offset = (page - 1) * RIVER_PAGE
+    digest = build_digest(conn, day, UTC, coverage=False, summaries=False, page=(offset, RIVER_PAGE + 1))
     stories = sorted(digest.stories, key=lambda s: (max(o.time for o in s.outlets), s.key), reverse=True)
     older, newer = neighbour_days(conn, day)
     return {"day": day.isoformat(), "older": older.isoformat() if older else None,
-            "newer": newer.isoformat() if newer else None, "stories": [story_dict(s) for s in stories],
+            "newer": newer.isoformat() if newer else None, "page": page,
+            "next_page": page + 1 if len(stories) > RIVER_PAGE else None,
+            "stories": [story_dict(s) for s in stories[:RIVER_PAGE]],
             "shows": [{"id": sec.show.id, "title": sec.show.title} for sec in digest.sections]}
 
 
