@@ -31,6 +31,7 @@ from sqlalchemy import func, select  # noqa: E402
 from models.db import database_url  # noqa: E402
 from models.schema import ArticleRow  # noqa: E402
 from newsagg.digest.build import build_digest  # noqa: E402
+from newsagg.digest.dates import day_window  # noqa: E402
 from newsagg.digest.db import open_readonly  # noqa: E402
 from newsagg.digest.render import FORMATS, render  # noqa: E402
 
@@ -58,9 +59,18 @@ def bench_db(db: str, day: date, repeat: int) -> dict[str, Any]:
         cold_t0 = time.perf_counter()
         digest = build_digest(conn, day, ZoneInfo("UTC"))
         out["cold_build_ms"] = round((time.perf_counter() - cold_t0) * 1000, 1)
-        out["day"] = {"stories": len(digest.stories), "sections": len(digest.sections), "other": len(digest.other)}
+        out["day"] = {"stories": len(digest.stories), "sections": len(digest.sections), "other": len(digest.other),
+                      "top_stories": len(digest.top_stories)}
         cases: dict[str, Any] = {}
-        cases["build: day, UTC"], _ = _timed(lambda: build_digest(conn, day, ZoneInfo("UTC")), repeat)
+        # Ceiling, in the same run: reading the day's article rows, the least any digest of the day does.
+        start, end = day_window(day, ZoneInfo("UTC"))
+        cases["ceiling: read the day's articles"], _ = _timed(lambda: conn.execute(
+            select(ArticleRow.id, ArticleRow.title, ArticleRow.url, ArticleRow.published_at)
+            .where(ArticleRow.published_at >= start, ArticleRow.published_at < end)).all(), repeat)
+        cases["build: day, UTC"], _ = _timed(lambda: build_digest(conn, day, ZoneInfo("UTC"), coverage=False),
+                                             repeat)
+        cases["build: day, UTC, with 30-day counts (json)"], _ = _timed(
+            lambda: build_digest(conn, day, ZoneInfo("UTC")), repeat)
         cases["build: day, America/Los_Angeles"], _ = _timed(
             lambda: build_digest(conn, day, ZoneInfo("America/Los_Angeles")), repeat)
         if digest.sections:
@@ -78,6 +88,8 @@ def bench_db(db: str, day: date, repeat: int) -> dict[str, Any]:
                                 "--format", "html", "--out", os.devnull], check=True, capture_output=True, env=env),
         max(1, repeat // 2))
     out["cases"] = cases
+    out["build_over_ceiling"] = round(cases["build: day, UTC"]["p50_ms"]
+                                      / max(0.1, cases["ceiling: read the day's articles"]["p50_ms"]), 1)
     return out
 
 
@@ -91,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     results = [bench_db(db, args.date, args.repeat) for db in args.db]
     for r in results:
         print(f"\n{r['dialect']}: {r['db']} ({r['articles']:,} articles; {r['date']}: {r['day']['stories']} stories, "
-              f"{r['day']['sections']} shows; cold build {r['cold_build_ms']} ms)")
+              f"{r['day']['sections']} shows; cold build {r['cold_build_ms']} ms; build/ceiling {r['build_over_ceiling']}x)")
         for name, c in r["cases"].items():
             print(f"  {name:<55} p50 {c['p50_ms']:>8.1f} ms   p95 {c['p95_ms']:>8.1f} ms")
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,9 @@ from typing import Any, TextIO
 
 FORMATS = ("table", "csv", "json", "jsonl")
 
+# SQLite keeps times as text ("2016-01-18 12:00:00.000000", UTC): shown like every other time.
+_SQLITE_TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?")
+
 
 def iso_utc(value: datetime) -> str:
     """ISO 8601 UTC with a Z; a naive datetime is taken as UTC (how the store keeps them)."""
@@ -32,6 +35,8 @@ def _plain(value: Any) -> Any:
         return iso_utc(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str) and len(value) <= 32 and _SQLITE_TIME.fullmatch(value):
+        return iso_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
     if isinstance(value, (bytes, bytearray)):
         return value.hex()
     return value

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from newsagg.errors import NewsaggError
+from newsagg.search_syntax import to_fts5, to_tsquery
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 class QueryError(NewsaggError):
@@ -38,13 +38,8 @@ def _db_time(engine: Engine, dt: datetime) -> Any:
 
 
 def fts_query(user_query: str) -> str:
-    """User words -> a safe FTS5 query: every word must match (prefix for the last), no syntax."""
-    words = _WORD.findall(user_query)
-    if not words:
-        raise QueryError("--search needs at least one word")
-    quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    """User query -> a safe FTS5 MATCH expression (OR, NOT, prefix*, "phrases": see search_syntax)."""
+    return to_fts5(user_query)
 
 
 def _names(engine: Engine, table: str, column: str) -> list[str]:
@@ -119,6 +114,7 @@ class ArticleFilter:
     search: str | None = None
     story: int | None = None
     include_duplicates: bool = False
+    season: int | None = None   # with show: only articles that mention this season of it
     limit: int = 50
 
 
@@ -146,9 +142,17 @@ def find_articles(engine: Engine, f: ArticleFilter) -> list[dict[str, Any]]:
     if f.source:
         params["source_ids"] = resolve_name(engine, "sources", "name", f.source, "source")
         where.append("a.source_id IN :source_ids")
+    if f.season is not None and not f.show:
+        raise QueryError("--season needs --show (which show's season)")
     if f.show:
         params["show_ids"] = show_ids(engine, f.show)
-        where.append("EXISTS (SELECT 1 FROM article_shows x WHERE x.article_id = a.id AND x.show_id IN :show_ids)")
+        season = ""
+        if f.season is not None:
+            params["season"] = f.season
+            season = (" AND x.seasons @> to_jsonb(CAST(:season AS int))" if engine.dialect.name == "postgresql"
+                      else " AND EXISTS (SELECT 1 FROM json_each(x.seasons) WHERE value = :season)")
+        where.append("EXISTS (SELECT 1 FROM article_shows x WHERE x.article_id = a.id AND x.show_id IN :show_ids"
+                     f"{season})")
     if f.since:
         params["since"] = _db_time(engine, parse_when(f.since))
         where.append("a.published_at >= :since")
@@ -170,11 +174,11 @@ def find_articles(engine: Engine, f: ArticleFilter) -> list[dict[str, Any]]:
         pool = "LIMIT :pool" if only_search else ""
         params["pool"], params["top"] = RANK_POOL, f.limit * 2 + 20
         if engine.dialect.name == "postgresql":
-            params["q"] = f.search
-            # websearch_to_tsquery('english', :q) is immutable: the planner folds it to a constant once.
-            matches = ("SELECT id AS rid, published_at AS pub, ts_rank(search, websearch_to_tsquery('english', :q)) "
-                       "AS score FROM articles WHERE search @@ websearch_to_tsquery('english', :q)")
-            cut = _pg_recent_cutoff(engine, f.search, RANK_POOL) if only_search else None
+            params["q"] = to_tsquery(f.search)
+            # to_tsquery('english', :q) is immutable: the planner folds it to a constant once.
+            matches = ("SELECT id AS rid, published_at AS pub, ts_rank(search, to_tsquery('english', :q)) "
+                       "AS score FROM articles WHERE search @@ to_tsquery('english', :q)")
+            cut = _pg_recent_cutoff(engine, params["q"], RANK_POOL) if only_search else None
             if cut is None:
                 ranked = f"{matches} ORDER BY published_at DESC {pool}"
             else:
@@ -202,8 +206,9 @@ def find_articles(engine: Engine, f: ArticleFilter) -> list[dict[str, Any]]:
                       f"WHERE articles_fts MATCH :q ORDER BY rowid DESC {pool}")
             joins.append(f"JOIN ({_best(ranked, only_search, 'ASC')}) fts ON fts.rid = a.id")
             order = "fts.score, a.published_at DESC"
-    agg = ("string_agg(sh.title, ', ' ORDER BY x.confidence DESC)" if engine.dialect.name == "postgresql"
-           else "group_concat(sh.title, ', ')")
+    # shows: a JSON array of titles, most confident first (parsed into a list in _clean_row)
+    agg = ("json_agg(sh.title ORDER BY x.confidence DESC)" if engine.dialect.name == "postgresql"
+           else "json_group_array(sh.title)")
     sql = (f"SELECT a.id, a.published_at, s.name AS source, a.title, a.url, a.story_id, a.duplicate_of_id, "
            f"(SELECT {agg} FROM article_shows x JOIN shows sh ON sh.id = x.show_id WHERE x.article_id = a.id) "
            f"AS shows FROM articles a JOIN sources s ON s.id = a.source_id {' '.join(joins)} "
@@ -230,7 +235,7 @@ def _pg_recent_cutoff(engine: Engine, words: str, pool: int) -> datetime | None:
     them to keep the newest was most of the 0.2-0.3 s; the window reads ~16,000 matches. The
     estimate only sets the cost, never the result: a window short of `pool` is completed from
     the older matches (then the query costs about what reading every match did)."""
-    match = "search @@ websearch_to_tsquery('english', :q)"
+    match = "search @@ to_tsquery('english', :q)"
     with engine.connect() as conn:
         # The newest articles: the pages the walk would read first, so checking them costs ~1 ms.
         recent = conn.execute(text(f"SELECT count(*) FILTER (WHERE {match}) FROM (SELECT search FROM articles "
@@ -282,6 +287,10 @@ def _utc(value: Any) -> Any:
 
 
 def _clean_row(row: dict[str, Any], *keys: str) -> dict[str, Any]:
+    if isinstance(row.get("shows"), str):  # SQLite's json_group_array is JSON text
+        row["shows"] = json.loads(row["shows"])
+    elif "shows" in row and row["shows"] is None:
+        row["shows"] = []
     for key in keys or ("published_at",):
         if key in row:
             row[key] = _utc(row[key])

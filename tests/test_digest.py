@@ -388,8 +388,105 @@ def test_html_is_self_contained_and_email_safe(sample: Any) -> None:
     html = render(digest_for(sample), "html")
     assert "<script" not in html.lower() and "<link" not in html.lower() and "<style" not in html.lower()
     assert not re.search(r"""(src|href)=["'](?!https?://)""", html.replace('href="https://', ""))
-    assert html.count("<svg") == 4 and 'class="show-section other-section"' in html
-    assert "Content-Security-Policy" in html
+    assert "<svg" not in html.lower() and "<img" not in html.lower() and 'class="show-section other-section"' in html
+    assert "Content-Security-Policy" in html and len(html.encode("utf-8")) < 102 * 1024
+    # One chart, drawn with table cells; the top stories come before every show section.
+    assert html.count('class="bar-chart"') == 1
+    assert html.index('class="top-stories"') < html.index('class="show-section"')
+
+
+# --- digest v2: top stories, lead, industry moves -------------------------------------------------
+
+def test_top_stories_widest_first_with_lead_times(sample: Any) -> None:
+    d = digest_for(sample)
+    assert [s.headline for s in d.top_stories] == ["Netflix renews Jessica Jones for a second season",
+                                                   "The X-Files revival premiere date and first reviews",
+                                                   "Sherlock: Steven Moffat on when series 4 will film"]
+    jj, xf = d.top_stories[0], d.top_stories[1]
+    assert (len(jj.outlets), jj.articles, jj.show) == (3, 4, "Jessica Jones")  # 3 outlets beat 3 (fewer articles)
+    assert (len(xf.outlets), xf.articles) == (3, 3)
+    assert [(o.name, delay) for o, delay in jj.lead_times] == [("Deadline", timedelta(hours=2, minutes=25)),
+                                                               ("Digital Spy", timedelta(hours=10, minutes=50))]
+    md = render(d, "md")
+    assert md.index("## Top stories") < md.index("## Coverage today") < md.index("## Jessica Jones")
+    assert "First: [Variety]" in md and "(+2 h 25 min)" in md
+    # The compact per-show lists hold every story on one line, top stories marked as such.
+    assert md.count("Netflix renews Jessica Jones for a second season") == 2 and md.count("· top story") == 3
+    obj = to_json_obj(d)
+    assert list(obj)[0] == "top_stories" and obj["top_stories"][0]["outlets"][1]["behind_first_s"] == 8700
+
+
+def test_article_about_another_show_never_leads_a_story(tmp_path: Path) -> None:
+    # A stored story that (before the clusterer rule) took in an earlier article mainly about
+    # another show that names this one in passing: the digest still leads with the show's own news.
+    url = build_sample_db(tmp_path / "lead.db")
+    engine = open_database(url)
+    with Session(engine) as s:
+        xf_story = s.query(StoryRow).filter(StoryRow.headline.like("The X-Files%")).one()
+        sherlock = s.query(ShowRow).filter_by(title="Sherlock").one()
+        xfiles = s.query(ShowRow).filter_by(title="The X-Files").one()
+        src = s.query(SourceRow).filter_by(name="digitalspy").one()
+        other = ArticleRow(source_id=src.id, guid="off", canonical_url="https://digitalspy.example/off",
+                           url="https://digitalspy.example/off", title="Benedict Cumberbatch sets a stage run",
+                           summary="The Sherlock star, a fan of The X-Files, returns to the theatre.", body="",
+                           authors=[], tags=[], published_at=t(18, 6), content_hash="off", first_seen_at=t(18, 6),
+                           changed_at=t(18, 6), story_id=xf_story.id)
+        s.add(other)
+        s.flush()
+        s.add_all([ArticleShowRow(article_id=other.id, show_id=sherlock.id, confidence=0.9, is_primary=True, seasons=[]),
+                   ArticleShowRow(article_id=other.id, show_id=xfiles.id, confidence=0.4, is_primary=False, seasons=[])])
+        xf_story.headline = other.title  # as an old clusterer could have picked it
+        s.commit()
+    d = digest_for(engine)
+    engine.dispose()
+    [xf] = [st for sec in d.sections for st in sec.stories if st.key == "5d1b7a52-0b1e-4d1a-9a57-2f7f3f0c0002"]
+    assert xf.show == "The X-Files" and xf.headline == "The X-Files: first reviews of the revival are in"
+    assert xf.outlets[0].name == "TVLine" and xf.time == t(18, 14) and xf.outlets[-1].name == "Digital Spy"
+    assert xf.lead_times[-1][1] < timedelta(0)  # the off-topic outlet was earlier, yet not first
+
+
+MOVE = {"type": "renewal", "show": {"title": "Jessica Jones", "id": 1, "tvmaze": 1370}, "season": 2,
+        "status": "renewed", "date": None, "people": ["Krysten Ritter"],
+        "evidence": "Netflix has renewed its Marvel drama <b>starring</b> Krysten Ritter",
+        "first": {"source": "variety", "title": "'Jessica Jones' renewed", "url": "https://variety.example/1",
+                  "published": t(17, 22, 40)},
+        "outlets": [{"source": "variety", "url": "https://variety.example/1", "published": t(17, 22, 40)},
+                    {"source": "deadline", "url": "javascript:alert(1)", "published": t(18, 1, 5)}]}
+
+
+def test_industry_moves_from_a_provider_in_every_format(sample: Any) -> None:
+    from newsagg.digest import moves
+
+    calls: list[tuple] = []
+
+    def provider(conn: Any, start: datetime, end: datetime, show_ids: set[int] | None) -> list[dict]:
+        calls.append((start, end, show_ids))
+        return [dict(MOVE)]
+
+    assert digest_for(sample).industry_moves == []  # no provider: no section
+    assert "Industry moves" not in render(digest_for(sample), "html")
+    moves.register_provider(provider)
+    try:
+        d = digest_for(sample)
+    finally:
+        moves.unregister_provider(provider)
+    assert calls == [(t(18, 0), t(19, 0), None)]
+    [m] = d.industry_moves
+    assert m["first"]["published"] == "2016-01-17T22:40:00Z" and m["outlets"][1]["url"] is None
+    md, html = render(d, "md"), render(d, "html")
+    assert md.index("## Top stories") < md.index("## Industry moves") < md.index("## Coverage today")
+    assert "**renewal**: Jessica Jones season 2 (renewed)" in md
+    assert "starring" in html and "<b>starring</b>" not in html and "javascript:" not in html
+    assert to_json_obj(d)["industry_moves"] == [m]
+    validate(to_json_obj(d), SCHEMA)
+    for fmt in ("rss", "atom"):
+        feed = feedparser.parse(render(d, fmt))
+        assert not feed.bozo and feed.entries[0].title == "renewal: Jessica Jones season 2 (renewed)"
+    assert "Industry moves" in render(d, "eml")
+    # The same move passed straight to build_digest; a wrong shape is one clear error.
+    assert digest_for(sample, moves_provider=lambda *a: [dict(MOVE)]).industry_moves == [m]
+    with pytest.raises(NewsaggError, match="exactly the keys"):
+        digest_for(sample, moves_provider=lambda *a: [{**MOVE, "extra": 1}])
 
 
 def copy_sample_db(sqlite_path: Path, url: str) -> Engine:

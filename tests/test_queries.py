@@ -3,6 +3,8 @@ views, guarded SQL, and the bad input analysts type."""
 
 from __future__ import annotations
 
+import json
+
 import os
 import stat
 from datetime import datetime, timezone
@@ -64,7 +66,7 @@ def test_filters_and_search(db_url: str) -> None:
     engine = open_database(db_url)
     by_show = find_articles(engine, ArticleFilter(show="jessica jones"))
     assert [r["source"] for r in by_show] == ["deadline", "variety"]  # newest first
-    assert by_show[0]["shows"] == "Jessica Jones"
+    assert by_show[0]["shows"] == ["Jessica Jones"]
     assert [r["title"] for r in find_articles(engine, ArticleFilter(source="deadline", since="2016-01-18"))] == \
         ["The Voice coaches return"]
     assert len(find_articles(engine, ArticleFilter(until="2016-01-17"))) == 2
@@ -81,7 +83,8 @@ def test_views_and_stories(db_url: str) -> None:
     engine = open_database(db_url)
     cols, rows = run_readonly_sql(db_url, "SELECT source, title, shows, primary_show FROM v_articles ORDER BY id",
                                   as_superuser=True)
-    assert rows[0][2] == "Jessica Jones" and rows[0][3] == "Jessica Jones"
+    shows = rows[0][2] if isinstance(rows[0][2], list) else json.loads(rows[0][2])  # JSON array (text on SQLite)
+    assert shows == ["Jessica Jones"] and rows[0][3] == "Jessica Jones"
     _, counts = run_readonly_sql(db_url, "SELECT show_title, articles, stories, outlets FROM v_show_daily_counts "
                                          "ORDER BY show_title", as_superuser=True)
     assert [tuple(r) for r in counts] == [("Jessica Jones", 2, 1, 2), ("The Voice", 1, 1, 1)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsagg.dedupe.engine import Deduper, DedupeItem
 from newsagg.dedupe.stories import StoryClusterer, StoryItem
@@ -112,3 +114,71 @@ def test_item_without_words_is_its_own_story() -> None:
     a = c.assign(_it("a:1", ""))
     b = c.assign(_it("b:1", "!!!"))
     assert a.is_new_story and b.is_new_story and a.story_key != b.story_key
+
+
+def _demo_item(outlet_id: str, shows: list[str], mentions: list[str]) -> StoryItem:
+    (a,) = [a for a in _demo() if f"{a['outlet']}:{a['id']}" == outlet_id]
+    return StoryItem(outlet_id, a["title"], a["text"], a["published_dt"], a["outlet"], shows, mentions=mentions)
+
+
+BURESS, BROAD_CITY = "variety:1201681850", "tvline:1210388"
+
+
+def test_passing_mention_of_a_show_does_not_join_its_story() -> None:
+    # The stand-up special names Broad City in passing (a secondary link); the premiere is about it.
+    c = StoryClusterer()
+    special = c.assign(_demo_item(BURESS, [], ["Broad City"]))
+    premiere = c.assign(_demo_item(BROAD_CITY, ["Broad City"], []))
+    assert premiere.is_new_story and premiere.story_key != special.story_key
+    # Without the link information the same two texts are one story: the rule is what keeps them apart.
+    blind = StoryClusterer()
+    first = blind.assign(_demo_item(BURESS, [], []))
+    assert blind.assign(_demo_item(BROAD_CITY, [], [])).story_key == first.story_key
+
+
+def test_article_about_something_else_never_leads_or_is_first() -> None:
+    # Forced into the story (a near-duplicate join), the earlier off-topic article neither leads nor is first.
+    c = StoryClusterer()
+    special = c.assign(_demo_item(BURESS, [], ["Broad City"]))
+    c.join(_demo_item(BROAD_CITY, ["Broad City"], []), special.story_key)
+    s = c.stories[special.story_key]
+    assert s.first_key == BROAD_CITY and s.first_source == "tvline"
+    assert s.headline.startswith("Broad City Season 3")
+    assert s.first_at > _demo_item(BURESS, [], []).published_at  # later than the special, first all the same
+
+
+SHOW_NAMES = ["Broad City", "Girls", "Empire"]
+
+
+@st.composite
+def _members(draw: st.DrawFn) -> list[tuple[int, list[str], list[str]]]:
+    n = draw(st.integers(1, 8))
+    out = []
+    for _ in range(n):
+        shows = draw(st.lists(st.sampled_from(SHOW_NAMES), max_size=2, unique=True))
+        mentions = draw(st.lists(st.sampled_from(SHOW_NAMES), max_size=2, unique=True))
+        out.append((draw(st.integers(0, 100)), shows, mentions))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(_members())
+def test_first_and_headline_come_from_members_about_the_topic(members: list[tuple[int, list[str], list[str]]]
+                                                              ) -> None:
+    c = StoryClusterer()
+    items = [StoryItem(f"m:{i}", f"Member {i} news", "", T0 + timedelta(hours=hours), "x", shows, mentions=mentions)
+             for i, (hours, shows, mentions) in enumerate(members)]
+    story_key = c.assign(items[0]).story_key
+    for item in items[1:]:
+        c.join(item, story_key)
+    s = c.stories[story_key]
+    topic = s.topic
+    fitting = [it for it in items if s.fits((frozenset(x.casefold() for x in it.shows),
+                                              frozenset(x.casefold() for x in it.mentions) -
+                                              frozenset(x.casefold() for x in it.shows)))]
+    if topic is None:
+        assert s.first_at == min(it.published_at for it in items)
+    if fitting:
+        assert s.first_key in {it.key for it in fitting}
+        assert s.first_at == min(it.published_at for it in fitting)
+        assert s.headline in {it.title for it in fitting}

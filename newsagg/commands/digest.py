@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from newsagg.cli_options import DbOption
 
+
+if TYPE_CHECKING:
+    from newsagg.digest.email import Envelope
+
 _SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json",
-                   ".rss": "rss", ".xml": "rss", ".atom": "atom", ".csv": "csv", ".jsonl": "jsonl",
+                   ".rss": "rss", ".xml": "rss", ".atom": "atom", ".eml": "eml", ".csv": "csv", ".jsonl": "jsonl",
                    ".ndjson": "jsonl"}
 
 
@@ -33,7 +37,7 @@ def digest(
     show: Annotated[Optional[list[str]], typer.Option(
         "--show", help="Only stories about this show, title or alias (repeatable); leaves out 'Other'")] = None,
     fmt: Annotated[Optional[str], typer.Option(
-        "--format", help="md, html, json, rss or atom (default: from --out's suffix, else md)")] = None,
+        "--format", help="md, html, json, rss, atom or eml (default: from --out's suffix, else md)")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write here (atomically) instead of stdout")] = None,
     since_last: Annotated[bool, typer.Option(
         "--since-last", help="Leave out stories already in the previous digest (state: see --state)")] = False,
@@ -41,9 +45,21 @@ def digest(
         "--state", help="--since-last state file (default: newsagg-digest-state.json beside --out)")] = None,
     feed_url: Annotated[Optional[str], typer.Option(
         "--feed-url", help="Where the RSS/Atom feed is published (its self link)")] = None,
+    sender: Annotated[Optional[str], typer.Option(
+        "--from", help="Email From (eml and --send-to); default: newsagg digest <digest@localhost>")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="Email To header (default: --send-to)")] = None,
+    unsubscribe: Annotated[Optional[str], typer.Option(
+        "--list-unsubscribe", help="List-Unsubscribe target: mailto:ADDR or an http(s) URL")] = None,
+    send_to: Annotated[Optional[str], typer.Option(
+        "--send-to", help="Email the digest to this address (needs --smtp)")] = None,
+    smtp: Annotated[Optional[str], typer.Option(
+        "--smtp", help="smtp[s]://user:pass@host:port to send through (STARTTLS when offered; env: NEWSAGG_SMTP_URL)",
+        envvar="NEWSAGG_SMTP_URL")] = None,
     db: DbOption = None,
 ) -> None:
-    """The day's news grouped by show, each story once with every outlet that covered it."""
+    """The day's news: top stories first (who had them first), industry moves, then a compact list per show.
+
+    --format eml writes a MIME email (text and HTML parts); --send-to ADDR --smtp URL sends it."""
     from newsagg.digest import state as digest_state
     from newsagg.digest.build import build_digest
     from newsagg.digest.dates import parse_day, parse_zone, today
@@ -64,6 +80,16 @@ def digest(
         if safe_url(feed_url) is None:
             raise NewsaggError(f"--feed-url must be an http(s) URL, got {feed_url!r}")
 
+    envelope = _envelope(sender, to or send_to, unsubscribe)
+    target = None
+    if send_to is not None:
+        from newsagg.digest.email import check_address, parse_smtp_url
+
+        if smtp is None:
+            raise NewsaggError("--send-to needs --smtp smtp[s]://user:pass@host:port (or NEWSAGG_SMTP_URL)")
+        check_address(send_to, "--send-to")
+        target = parse_smtp_url(smtp)
+
     engine = open_readonly(db)
     try:
         with engine.connect() as conn:
@@ -72,13 +98,27 @@ def digest(
             saved = digest_state.load(state_path) if since_last and state_path else None
             prev = digest_state.previous(saved, scope, day) if saved is not None else None
             result = build_digest(conn, day, zone, shows=shows, exclude_keys=prev[1] if prev else None,
-                                  previous_date=prev[0] if prev else None)
+                                  previous_date=prev[0] if prev else None, coverage=fmt == "json")
     finally:
         engine.dispose()
 
-    text = render(result, fmt, feed_url=feed_url)
+    message = None
+    if target is not None and send_to is not None:
+        from newsagg.digest.email import build_message, send
+
+        message = build_message(result, envelope)
+        try:
+            send(message, send_to, target)
+        except NewsaggError as exc:  # a delivery failure (exit 1, not a usage error); nothing marked as sent
+            typer.echo(f"newsagg: error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(f"sent the digest to {send_to} via {target.shown} ({len(result.stories)} stories)", err=True)
+    # --out with eml while sending: the very message sent (same Message-ID)
+    text = message.as_string() if message is not None and fmt == "eml" else \
+        render(result, fmt, feed_url=feed_url, email=envelope)
     if out is None:
-        sys.stdout.write(text)
+        if target is None:
+            sys.stdout.write(text)
     else:
         digest_state.write_atomic(out, text)
     if saved is not None and state_path is not None:
@@ -89,6 +129,14 @@ def digest(
         what = "empty digest (no news)" if result.empty else f"{len(result.stories)} stories"
         typer.echo(f"wrote {out} ({fmt}, {what}"
                    + (f", {result.excluded} already sent left out" if result.excluded else "") + ")", err=True)
+
+
+def _envelope(sender: str | None, to: str | None, unsubscribe: str | None) -> "Envelope":
+    from newsagg.digest.email import DEFAULT_FROM, Envelope, check_address, check_unsubscribe
+
+    return Envelope(sender=check_address(sender, "--from") if sender else DEFAULT_FROM,
+                    to=check_address(to, "--to") if to else None,
+                    unsubscribe=check_unsubscribe(unsubscribe) if unsubscribe else None)
 
 
 def export(

@@ -11,11 +11,14 @@ from newsagg.cli_options import DbOption, FormatOption
 
 def articles(
     show: Annotated[Optional[str], typer.Option(help="Only articles about this show (title, case-insensitive)")] = None,
+    season: Annotated[Optional[int], typer.Option(help="With --show: only articles that mention this season",
+                                                  min=0)] = None,
     source: Annotated[Optional[str], typer.Option(help="Only this outlet (source name)")] = None,
     since: Annotated[Optional[str], typer.Option(help="From this day or time: YYYY-MM-DD, ISO, or a span "
                                                          "ago (15m = minutes, 2h, 7d, 6mo = months)")] = None,
     until: Annotated[Optional[str], typer.Option(help="Up to this date (inclusive day) or time")] = None,
-    search: Annotated[Optional[str], typer.Option(help="Full-text search, ranked (title > summary > body)")] = None,
+    search: Annotated[Optional[str], typer.Option(
+        help='Full-text search, ranked (title > summary > body): words, OR, NOT/-word, prefix*, "a phrase"')] = None,
     story: Annotated[Optional[int], typer.Option(help="Only articles of this story id")] = None,
     with_duplicates: Annotated[bool, typer.Option("--with-duplicates", help="Include syndicated copies")] = False,
     limit: Annotated[int, typer.Option(help="At most this many rows")] = 50,
@@ -31,7 +34,7 @@ def articles(
     engine = open_readonly(db)
     try:
         rows = find_articles(engine, ArticleFilter(show=show, source=source, since=since, until=until,
-                                                   search=search, story=story,
+                                                   search=search, story=story, season=season,
                                                    include_duplicates=with_duplicates, limit=limit))
         columns = ARTICLE_COLUMNS
         if fmt in ("json", "jsonl"):  # structured shows: TVmaze id, premiere year and network beside the title

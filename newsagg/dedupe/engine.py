@@ -41,8 +41,9 @@ class DedupeItem:
     published_at: datetime | None = None      # None: fetched_at (or now) is used and flagged
     source: str | None = None
     url: str | None = None
-    shows: list[str] = field(default_factory=list)
+    shows: list[str] = field(default_factory=list)      # primary shows
     fetched_at: datetime | None = None
+    mentions: list[str] = field(default_factory=list)   # shows named only in passing
 
 
 @dataclass
@@ -114,7 +115,7 @@ class Deduper:
         if sig is not None:
             original = self._find_original(thash, sig, title_words)
         story_item = StoryItem(item.key, item.title or "", text, when, item.source, list(item.shows),
-                               text_is_boilerplate=boiler)
+                               text_is_boilerplate=boiler, mentions=list(item.mentions))
         if original is not None:
             decision = self.stories.join(story_item, self.stories.story_of(original) or "")
         else:
@@ -138,7 +139,8 @@ class Deduper:
             when = item.published_at or item.fetched_at or datetime.now(timezone.utc)
             boiler = stored.text_hash in self.boilerplate if stored.text_hash else False
             self.stories.restore(StoryItem(item.key, item.title or "", item.text or "", when, item.source,
-                                           list(item.shows), text_is_boilerplate=boiler), stored.story_key)
+                                           list(item.shows), text_is_boilerplate=boiler,
+                                           mentions=list(item.mentions)), stored.story_key)
             thash = stored.text_hash or fp.text_hash(item.text or "")
             titles = frozenset(tokens(item.title or ""))
             if thash:
@@ -218,5 +220,6 @@ def from_article(article: "Article") -> DedupeItem:
         url=article.url,
         # Primary shows only: an article mentioning a show in passing is not about it.
         shows=[s.title for s in article.shows if s.primary],
+        mentions=[s.title for s in article.shows if not s.primary],
         fetched_at=article.fetched_at or article.published_at,
     )

@@ -29,6 +29,9 @@ from newsagg.dedupe.terms import DocFreq, is_title_case, names, tokens
 # Score factor when the item and the story are mainly about different shows (primary links):
 # a BBC One ratings story about one drama is not the ratings story of another.
 DIFFERENT_SHOWS = 0.5
+# Score factor when the only show the item and the story share is named in passing on one side:
+# a stand-up special that mentions its comedian's sitcom is not that sitcom's premiere news.
+SECONDARY_ONLY = 0.2
 LEAD_WORDS = 60
 LEAD_WEIGHT = 0.5
 BODY_WORDS = 400          # the rest of the text up to here counts a little: roundups cite many outlets
@@ -41,6 +44,7 @@ MERGE_SIMILARITY = 0.25   # ...whose profile is this close to the first merges t
 HALF_LIFE = timedelta(hours=36)   # score halves for every 36 h since the story's last article
 MAX_TERMS = 160           # story profile kept to its heaviest words: bounded memory and cost
 MAX_CANDIDATES = 15
+LEAD_CANDIDATES = 8       # earliest / most typical members a story keeps to re-elect its first and headline
 MAX_POSTINGS = 60         # a word in more live stories than this is too common to nominate candidates
 _STORY_NS = uuid.UUID("6f1c7a52-3f0e-4b5e-9d1e-6e2c1f4b8a10")
 
@@ -52,8 +56,9 @@ class StoryItem:
     text: str
     published_at: datetime
     source: str | None = None
-    shows: list[str] = field(default_factory=list)
+    shows: list[str] = field(default_factory=list)      # primary shows: what the article is mainly about
     text_is_boilerplate: bool = False  # the engine's verdict: then only the title counts
+    mentions: list[str] = field(default_factory=list)   # shows named only in passing (secondary links)
 
 
 @dataclass
@@ -63,6 +68,19 @@ class StoryDecision:
     duplicate_of: Hashable | None = None
     score: float = 0.0
     merged: list[str] = field(default_factory=list)  # story keys absorbed into story_key now
+
+
+Links = tuple[frozenset[str], frozenset[str]]  # (primary shows, shows named in passing), casefolded
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    at: datetime
+    score: float
+    key: Hashable
+    source: str | None
+    title: str
+    links: Links
 
 
 @dataclass
@@ -78,7 +96,13 @@ class Story:
     terms: Counter[str] = field(default_factory=Counter)  # word -> summed base weight of members
     names: set[str] = field(default_factory=set)
     shows: set[str] = field(default_factory=set)
+    mentions: set[str] = field(default_factory=set)          # members' secondary shows
+    topics: Counter[str] = field(default_factory=Counter)    # members per primary show
     headline_score: float = -1.0
+    # Who may be first and lead, re-elected as the topic forms: the earliest and the most typical
+    # members with their (primary, passing) shows, a few of each.
+    earliest: list[_Candidate] = field(default_factory=list)
+    typical: list[_Candidate] = field(default_factory=list)
     _norm: float = 0.0
     _norm_docs: float = -1.0
 
@@ -90,6 +114,7 @@ class Story:
             "last_at": self.last_at.isoformat(), "size": self.size, "sources": sorted(self.sources),
             "terms": {t: round(w, 3) for t, w in self.terms.most_common(MAX_TERMS)},
             "names": sorted(self.names & set(self.terms)), "shows": sorted(self.shows),
+            "mentions": sorted(self.mentions), "topics": dict(self.topics),
         }
 
     @classmethod
@@ -99,7 +124,38 @@ class Story:
                    first_at=datetime.fromisoformat(data["first_at"]),
                    last_at=datetime.fromisoformat(data["last_at"]), size=int(data.get("size", 1)),
                    sources=set(data.get("sources", [])), terms=Counter(data.get("terms", {})),
-                   names=set(data.get("names", [])), shows=set(data.get("shows", [])))
+                   names=set(data.get("names", [])), shows=set(data.get("shows", [])),
+                   mentions=set(data.get("mentions", [])), topics=Counter(data.get("topics", {})))
+
+    @property
+    def topic(self) -> str | None:
+        """The show most members are mainly about (None while no member has a primary show)."""
+        return max(self.topics, key=lambda t: (self.topics[t], t)) if self.topics else None
+
+    def fits(self, links: Links) -> bool:
+        """Whether an article with these (primary, passing) shows may speak for the story:
+        not when the story is about a show the article is not mainly about."""
+        topic = self.topic
+        shows, mentions = links
+        return topic is None or topic in shows or not (shows or topic in mentions)
+
+    def elect(self, member: _Candidate) -> None:
+        """Add a member to the candidates and re-elect the first and the headline from members
+        mainly about the story's show (any member while none is)."""
+        if not self.earliest and self.size > 1:  # loaded from an export: the stored first stands
+            self.earliest.append(_Candidate(self.first_at, -1.0, self.first_key, self.first_source, self.headline,
+                                            (frozenset(), frozenset())))
+            self.typical.append(self.earliest[0])
+        if all(c.key != member.key for c in self.earliest):
+            self.earliest = sorted([*self.earliest, member], key=lambda c: c.at)[:LEAD_CANDIDATES]
+        if member.title and all(c.key != member.key for c in self.typical):
+            self.typical = sorted([*self.typical, member], key=lambda c: -c.score)[:LEAD_CANDIDATES]
+        first = next((c for c in self.earliest if self.fits(c.links)), self.earliest[0])
+        self.first_at, self.first_key, self.first_source = first.at, first.key, first.source
+        lead = next((c for c in self.typical if self.fits(c.links) and c.title), None) or \
+            next((c for c in self.typical if c.title), None)
+        if lead is not None:
+            self.headline, self.headline_score = lead.title, lead.score
 
 
 @dataclass
@@ -107,6 +163,11 @@ class _Features:
     base: dict[str, float]
     names: set[str]
     shows: set[str]
+    mentions: set[str]
+
+    @property
+    def links(self) -> Links:
+        return frozenset(self.shows), frozenset(self.mentions)
 
 
 class StoryClusterer:
@@ -155,7 +216,8 @@ class StoryClusterer:
         show_words = {t for s in item.shows for t in tokens(s)}
         for t in show_words & base.keys():
             base[t] *= SHOW_WEIGHT
-        return _Features(base, found & base.keys(), {s.casefold() for s in item.shows})
+        shows = {s.casefold() for s in item.shows}
+        return _Features(base, found & base.keys(), shows, {s.casefold() for s in item.mentions} - shows)
 
     def _vector(self, f: _Features) -> dict[str, float]:
         return {t: w * self.df.idf(t) * (NAME_BOOST if t in f.names else 1.0) for t, w in f.base.items()}
@@ -179,7 +241,11 @@ class StoryClusterer:
     def _score(self, vec: dict[str, float], vnorm: float, f: _Features, s: Story, when: datetime) -> float:
         dot = sum(w * self._story_weight(s, t) for t, w in vec.items() if t in s.terms)
         score = dot / (vnorm * self._story_norm(s)) * self._decay(s, when)
-        if f.shows and s.shows and not (f.shows & s.shows):
+        if f.shows & s.shows:
+            return score
+        if (f.shows & s.mentions) or (f.mentions & s.shows):
+            score *= SECONDARY_ONLY  # the shared show is only named in passing on one side
+        elif f.shows and s.shows:
             score *= DIFFERENT_SHOWS  # mainly about different shows: rarely one piece of news
         return score
 
@@ -264,7 +330,7 @@ class StoryClusterer:
 
     def _new_story(self, item: StoryItem, key: str | None = None) -> Story:
         key = key or str(uuid.uuid5(_STORY_NS, f"{item.key}|{item.published_at.isoformat()}"))
-        story = Story(key=key, headline=item.title or "", first_key=item.key, first_source=item.source,
+        story = Story(key=key, headline="", first_key=item.key, first_source=item.source,
                       first_at=item.published_at, last_at=item.published_at)
         self.stories[key] = story
         return story
@@ -273,17 +339,18 @@ class StoryClusterer:
         s.size += 1
         if item.source:
             s.sources.add(item.source)
-        if item.published_at < s.first_at:  # a late-arriving earlier article had it first
-            s.first_at, s.first_key, s.first_source = item.published_at, item.key, item.source
+        s.topics.update(f.shows)
         s.last_at = max(s.last_at, item.published_at)
-        if score > s.headline_score and item.title:
-            s.headline, s.headline_score = item.title, score  # the member most typical of the story
+        # First: the earliest member; headline: the most typical (highest score). Both only from
+        # members mainly about the story's show: an article about something else never speaks for it.
+        s.elect(_Candidate(item.published_at, score, item.key, item.source, item.title or "", f.links))
         for t, w in f.base.items():
             if t not in s.terms:
                 self._index.setdefault(t, set()).add(s.key)
             s.terms[t] += w
         s.names |= f.names
         s.shows |= f.shows
+        s.mentions |= f.mentions
         s._norm_docs = -1.0
         if len(s.terms) > 2 * MAX_TERMS:
             self._prune(s)
@@ -333,10 +400,13 @@ class StoryClusterer:
             into.terms[t] += w
         into.names |= old.names
         into.shows |= old.shows
+        into.mentions |= old.mentions
+        into.topics.update(old.topics)
         into.sources |= old.sources
         into.size += old.size
-        if old.first_at < into.first_at:
-            into.first_at, into.first_key, into.first_source = old.first_at, old.first_key, old.first_source
+        for member in old.earliest + old.typical or [_Candidate(old.first_at, -1.0, old.first_key, old.first_source,
+                                                                 old.headline, (frozenset(), frozenset()))]:
+            into.elect(member)
         into.last_at = max(into.last_at, old.last_at)
         into._norm_docs = -1.0
         self._alias[old.key] = into.key  # members keep the old key until looked up

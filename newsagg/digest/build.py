@@ -6,29 +6,37 @@ Rules (documented in the README):
   outlets are every source that covered it up to the window's end, earliest first;
 - an article without a story is its own story (a syndicated copy joins its original's);
 - each story appears once, under the show its articles are linked to most strongly
-  (sum of confidence, +1 for a primary link); no link -> "Other";
-- shows are ordered by the day's articles linked to them (the last bar of their chart).
+  (sum of confidence, +1 for a primary link) among the shows some member is mainly about
+  (primary link); none -> "Other";
+- a story's lead (its time, summary, first outlet) is its earliest article mainly about that
+  show: an article about something else that names the show never leads (nor its headline);
+- top stories: those covered by 2+ outlets, most outlets first, then most articles (also in their section);
+- shows are ordered by the day's articles linked to them.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import Connection, case, func, select
 
 from models.schema import ArticleRow as A
 from models.schema import ArticleShowRow as AS
 from models.schema import ShowRow, SourceRow, StoryRow
 from newsagg.digest.dates import COVERAGE_DAYS, day_bounds, day_window
 from newsagg.digest.model import Digest, DigestStory, Outlet, Show, ShowSection
+from newsagg.digest.moves import MovesProvider
+from newsagg.digest.moves import collect as collect_moves
 from newsagg.digest.text import BODY_WORDS, SUMMARY_WORDS, first_words, safe_url, squash
 
+TOP_LIMIT = 5        # top stories at most
+TOP_MIN_OUTLETS = 2  # a top story was covered by at least this many outlets
 CHUNK = 500  # ids per IN (...) list: well under every backend's bound-parameter limit
 BODY_PREFIX = 4000  # characters of body fetched for a fallback summary
 
@@ -131,8 +139,14 @@ def _coverage(conn: Connection, show_ids: list[int], last_day: date, zone: ZoneI
 
 
 def build_digest(conn: Connection, day: date, zone: ZoneInfo, *, shows: list[Show] | None = None,
-                 exclude_keys: set[str] | None = None, previous_date: date | None = None) -> Digest:
-    """The digest for local `day` in `zone`. shows: only these (no "Other"); exclude_keys: --since-last."""
+                 exclude_keys: set[str] | None = None, previous_date: date | None = None,
+                 moves_provider: MovesProvider | None = None, coverage: bool = True,
+                 page: tuple[int, int] | None = None, summaries: bool = True) -> Digest:
+    """The digest for local `day` in `zone`. shows: only these (no "Other"); exclude_keys: --since-last;
+    moves_provider: where Industry moves come from (default: the registered providers, see moves.py);
+    coverage=False skips the 30-day counts per show (only the JSON form shows them; the 30-day scan
+    is most of a busy day's build); page=(offset, count): only that slice of the day's stories, newest
+    news first (a river page), and summaries=False leaves summaries empty (no text is read)."""
     start, end = day_window(day, zone)
     digest = Digest(date=day, tz=zone.key, window_start=start, window_end=end, sections=[], other=[],
                     shows_filter=[s.title for s in shows or []], previous_date=previous_date)
@@ -140,6 +154,10 @@ def build_digest(conn: Connection, day: date, zone: ZoneInfo, *, shows: list[Sho
     if not arts:
         return digest
     groups = _group(arts, in_window)
+    if page is not None:  # a river page: the stories with the newest news, read no further than needed
+        newest = sorted(groups, key=lambda k: (max(a.published_at for a in groups[k]), k), reverse=True)
+        groups = {k: groups[k] for k in newest[page[0]:page[0] + page[1]]}
+        arts = {a.id: a for members in groups.values() for a in members}
     sources = {r.id: r for r in conn.execute(select(SourceRow.id, SourceRow.name, SourceRow.title))}
     story_rows = {r.id: r for r in _fetch_by_ids(
         conn, (StoryRow.id, StoryRow.key, StoryRow.headline, StoryRow.first_article_id), StoryRow.id,
@@ -152,45 +170,65 @@ def build_digest(conn: Connection, day: date, zone: ZoneInfo, *, shows: list[Sho
     wanted = {s.id for s in shows} if shows else None
 
     def pick_show(members: list[_Art]) -> int | None:
+        # Only shows some member is mainly about: a show named in passing does not file a story
+        # (except under --show, which asks for everything that names the show).
         score: dict[int, float] = defaultdict(float)
+        primary = {link.show_id for a in members for link in links.get(a.id, ()) if link.is_primary}
+        allowed = primary if wanted is None else (primary & wanted or wanted)
         for a in members:
             for link in links.get(a.id, ()):
-                if wanted is None or link.show_id in wanted:
+                if link.show_id in allowed:
                     score[link.show_id] += float(link.confidence or 0) + (1.0 if link.is_primary else 0.0)
         return max(score, key=lambda sid: (score[sid], -sid)) if score else None
 
-    # The article whose summary speaks for each story.
-    first_of: dict[tuple[str, int], int] = {}
-    for k, members in groups.items():
-        row = story_rows.get(k[1]) if k[0] == "s" else None
-        first_of[k] = row.first_article_id if row is not None and row.first_article_id else members[0].id
-    text_cols = (A.id, A.summary, func.substr(A.body, 1, BODY_PREFIX).label("body"))
-    texts = {r.id: r for r in _fetch_by_ids(conn, text_cols, A.id, first_of.values())}
+    def about(a: _Art, show_id: int | None) -> bool:
+        """May this member speak for a story filed under show_id (be its first, lead or headline)?
+        Not when it is mainly about another show, or names this one only in passing."""
+        if show_id is None:
+            return True
+        own = links.get(a.id, ())
+        primary = {link.show_id for link in own if link.is_primary}
+        return show_id in primary or not (primary or any(link.show_id == show_id for link in own))
+
+    # Each story's show, and its members with those mainly about that show first (earliest first
+    # within each part): the first of them is the story's lead, whose summary speaks for it.
+    show_of = {k: pick_show(members) for k, members in groups.items()}
+    ordered = {k: sorted(members, key=lambda a: (not about(a, show_of[k]), a.published_at, a.id))
+               for k, members in groups.items()}
+    texts_cols = (A.id, A.summary, func.substr(A.body, 1, BODY_PREFIX).label("body"))
+    texts = {r.id: r for r in _fetch_by_ids(conn, texts_cols, A.id, [m[0].id for m in ordered.values()])} \
+        if summaries else {}
+    show_titles = {r.id: r.title for r in _fetch_by_ids(conn, (ShowRow.id, ShowRow.title), ShowRow.id,
+                                                       {sid for sid in show_of.values() if sid is not None})}
 
     by_show: dict[int | None, list[DigestStory]] = defaultdict(list)
-    for k, members in groups.items():
-        show_id = pick_show(members)
+    for k, members in ordered.items():
+        show_id = show_of[k]
         if wanted is not None and show_id is None:
             continue
         row = story_rows.get(k[1]) if k[0] == "s" else None
-        first = members[0]
-        story_key = row.key if row is not None else _lone_key(canon[first.id])
+        lead = members[0]
+        story_key = row.key if row is not None else _lone_key(canon[groups[k][0].id])
         if exclude_keys and story_key in exclude_keys:
             digest.excluded_keys.append(story_key)
             continue
-        text = texts.get(first_of[k])
+        text = texts.get(lead.id)
         summary = first_words(text.summary, SUMMARY_WORDS) if text is not None and squash(text.summary) else \
             first_words(text.body if text is not None else "", BODY_WORDS)
         outlets: dict[int, Outlet] = {}
-        for a in members:  # earliest first, so the first article per source wins
+        for a in members:  # lead's part first, earliest first: the first article per source wins
             if a.source_id not in outlets:
                 src = sources.get(a.source_id)
                 outlets[a.source_id] = Outlet(name=src.title if src else f"source {a.source_id}",
                                               source=src.name if src else str(a.source_id),
                                               url=safe_url(a.url), time=a.published_at)
-        headline = squash(row.headline if row is not None else first.title) or squash(first.title) or "(untitled)"
-        by_show[show_id].append(DigestStory(key=story_key, headline=headline, time=first.published_at,
-                                            summary=summary, outlets=list(outlets.values())))
+        stored = squash(row.headline) if row is not None else ""
+        # A stored headline taken from an article about something else does not speak for the story.
+        off_topic = {squash(a.title) for a in members if not about(a, show_id)}
+        headline = (stored if stored and stored not in off_topic else squash(lead.title)) or "(untitled)"
+        by_show[show_id].append(DigestStory(key=story_key, headline=headline, time=lead.published_at,
+                                            summary=summary, outlets=list(outlets.values()),
+                                            articles=len(members), show=show_titles.get(show_id)))
 
     def order(stories: list[DigestStory]) -> list[DigestStory]:
         return sorted(stories, key=lambda s: (-len(s.outlets), s.time, s.key))
@@ -199,14 +237,24 @@ def build_digest(conn: Connection, day: date, zone: ZoneInfo, *, shows: list[Sho
     show_rows = {r.id: r for r in _fetch_by_ids(conn, (ShowRow.id, ShowRow.title, ShowRow.network,
                                                        ShowRow.premiered_on, ShowRow.external_ids),
                                                 ShowRow.id, section_ids)}
-    coverage = _coverage(conn, section_ids, day, zone)
+    per_day = _coverage(conn, section_ids, day, zone) if coverage else {}
+    # The day's articles linked to each show (the 30-day counts' last day, without the 30-day scan).
+    day_counts = Counter(link.show_id for aid in in_window for link in links.get(aid, ()))
     for sid in section_ids:
         r = show_rows[sid]
-        counts = coverage.get(sid, [0] * COVERAGE_DAYS)
         digest.sections.append(ShowSection(show=Show(
             r.id, r.title, r.network, year=int(r.premiered_on[:4]) if (r.premiered_on or "")[:4].isdigit() else None,
-            external_ids=tuple(sorted((str(k), str(v)) for k, v in (r.external_ids or {}).items() if v))), stories=order(by_show[sid]),
-                                           coverage_30d=counts, articles=counts[-1]))
+            external_ids=tuple(sorted((str(k), str(v)) for k, v in (r.external_ids or {}).items() if v))),
+            stories=order(by_show[sid]), coverage_30d=per_day.get(sid, [0] * COVERAGE_DAYS),
+            articles=day_counts[sid]))
     digest.sections.sort(key=lambda s: (-s.articles, -len(s.stories), s.show.title.lower(), s.show.id))
     digest.other = order(by_show.get(None, []))
+    digest.top_stories = top_stories(digest.stories)
+    digest.industry_moves = collect_moves(conn, start, end, wanted, moves_provider)
     return digest
+
+
+def top_stories(stories: list[DigestStory], limit: int = TOP_LIMIT) -> list[DigestStory]:
+    """The day's widest stories: covered by two outlets or more, most outlets first, then most articles."""
+    wide = [s for s in stories if len(s.outlets) >= TOP_MIN_OUTLETS]
+    return sorted(wide, key=lambda s: (-len(s.outlets), -s.articles, s.time, s.key))[:limit]

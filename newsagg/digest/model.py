@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -20,12 +20,20 @@ class DigestStory:
     headline: str
     time: datetime         # aware UTC: the earliest outlet's time
     summary: str
-    outlets: list[Outlet]  # one per outlet, earliest first
+    outlets: list[Outlet]  # one per outlet, earliest first (outlets of off-topic members last)
+    articles: int = 1      # member articles up to the day's end (the second ranking key of top stories)
+    show: str | None = None  # title of the show the story is filed under; None = "Other"
 
     @property
     def link(self) -> str | None:
         """The first outlet with a usable link (what feeds point an item at)."""
         return next((o.url for o in self.outlets if o.url), None)
+
+    @property
+    def lead_times(self) -> list[tuple[Outlet, timedelta]]:
+        """Each later outlet and how long after the first it published (first outlet excluded)."""
+        first = self.outlets[0].time
+        return [(o, o.time - first) for o in self.outlets[1:]]
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,9 @@ class Digest:
     shows_filter: list[str] = field(default_factory=list)  # show titles asked for with --show
     previous_date: date | None = None                      # --since-last: the digest compared against
     excluded_keys: list[str] = field(default_factory=list)  # --since-last: stories left out
+    top_stories: list[DigestStory] = field(default_factory=list)  # widest stories, also in their section
+    # Dicts of the exact shape newsagg.digest.moves.MOVE_KEYS (TV events); the section is hidden when empty.
+    industry_moves: list[dict] = field(default_factory=list)
 
     @property
     def excluded(self) -> int:
@@ -71,6 +82,8 @@ class Digest:
 
     @property
     def coverage_start(self) -> date:
-        from datetime import timedelta
-
         return self.date - timedelta(days=29)
+
+    @property
+    def top_keys(self) -> set[str]:
+        return {s.key for s in self.top_stories}

@@ -1,0 +1,1 @@
+"""`newsagg serve`: the read-only web view (see app.py)."""
