@@ -59,7 +59,7 @@ def main() -> int:
     extract_page(pages[0][0], pages[0][1])
     trafilatura.extract(pages[0][0], include_comments=False)
 
-    from crawler.parsers import get_parser
+    from newsagg.extract.parsers import get_parser
     from newsagg.extract.body import generic_body
     from newsagg.extract.decode import decode_html
     from newsagg.extract.page import parse_tree

@@ -135,6 +135,10 @@ def _source_from_table(table: dict[str, Any], where: str, index: int) -> Source:
     if "parser" in table:
         if not isinstance(table["parser"], str):
             raise bad("parser", "must be a parser name")
+        from newsagg.extract.parsers import available_parsers, unknown_parser_message
+
+        if table["parser"] not in available_parsers():
+            raise bad("parser", unknown_parser_message(table["parser"]))
         kwargs["parser"] = table["parser"]
     if "headline" in table:
         if table["headline"] not in HEADLINE_EVIDENCE:

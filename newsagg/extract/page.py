@@ -28,6 +28,7 @@ from newsagg.extract import meta as metamod
 from newsagg.extract.authors import clean_authors
 from newsagg.extract.decode import decode_html
 from newsagg.extract.jsonld import JsonLd, first_str, parse_jsonld, str_list
+from newsagg.extract.parsers import get_parser
 from newsagg.extract.result import PageResult
 from newsagg.extract.status import NOT_ARTICLE, classify, non_html
 from newsagg.normalize.dates import parse_date
@@ -112,11 +113,7 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
     """
     text, _enc = decode_html(html, content_type) if isinstance(html, bytes) else (html, "str")
     result = PageResult(url=url)
-    site_parser = None
-    if parser:
-        from crawler.parsers import get_parser
-
-        site_parser = get_parser(parser)
+    site_parser = get_parser(parser) if parser else None
     if http_status >= 400:  # an error or challenge page: its "metadata" is the error page's
         result.status = classify(text=text, body="", http_status=http_status, is_article=False,
                                  accessible_for_free=None)
@@ -138,11 +135,11 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
     plabel = ""
     if site_parser is not None:
         try:
-            parsed = site_parser.parse(tree, url) or {}
+            parsed = site_parser.parse(tree, url).present()
         except Exception:  # noqa: BLE001 - a broken parser must not lose the page; generic path goes on
             parsed = {}
-        plabel = f"parser:{site_parser.NAME}@{site_parser.VERSION}"
-    overrides: frozenset[str] = getattr(site_parser, "OVERRIDES", frozenset())
+        plabel = site_parser.label
+    overrides = site_parser.overrides if site_parser is not None else frozenset()
     outlets = _outlet_names(url, meta, ld)
     base = url or meta.canonical or meta.get("og:url")
     pick = _Picker(result)
