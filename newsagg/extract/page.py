@@ -25,6 +25,7 @@ from lxml import etree
 
 from newsagg.extract import body as bodymod
 from newsagg.extract import meta as metamod
+from newsagg.extract import title as headlines
 from newsagg.extract.authors import clean_authors
 from newsagg.extract.decode import decode_html
 from newsagg.extract.jsonld import JsonLd, first_str, parse_jsonld, str_list
@@ -33,7 +34,7 @@ from newsagg.extract.result import PageResult
 from newsagg.extract.status import NOT_ARTICLE, classify, non_html
 from newsagg.normalize.dates import parse_date
 from newsagg.normalize.language import normalise_language_tag
-from newsagg.normalize.text import clean_inline, clean_title
+from newsagg.normalize.text import clean_inline
 from newsagg.normalize.urls import canonical_url
 
 MAX_CHARS = 4_000_000  # a huge page is cut here: articles are far smaller, and lxml time grows with size
@@ -149,20 +150,28 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
         mine = [(parsed.get(field), plabel)] if field in parsed else []
         return [*mine, *generic, *page] if field in overrides else [*generic, *mine, *page]
 
-    # Title: og:title before the JSON-LD headline by default, as the headline is often the SEO
-    # variant (on article-pages og:title is the displayed headline on 42 of 55 pages, the JSON-LD
-    # headline on 33). Outlets whose headline lives elsewhere declare it (`headline` in sources.toml).
+    # Title: the headline a reader sees (the article's h1 when it agrees in substance with the
+    # metadata titles), else og:title before the JSON-LD headline, which is often the SEO variant.
+    # Outlets whose headline lives elsewhere declare it (`headline` in sources.toml).
     og_title, og_label = meta.first(metamod.TITLE_KEYS[:1])
-    titles = {"og": (og_title, og_label),
-              "jsonld": (first_str(art.get("headline")) or first_str(art.get("name")), "jsonld"),
+    ld_title = first_str(art.get("headline")) or first_str(art.get("name"))
+    titles = {"og": (og_title, og_label), "jsonld": (ld_title, "jsonld"),
               "title-tag": (meta.title_tag, "title-tag"), "h1": (lambda: _h1(tree), "h1")}
     generic = [titles["og"], titles["jsonld"], *[(meta.get(k), lab) for k, lab in metamod.TITLE_KEYS[1:]]]
     from_page = [titles["title-tag"], titles["h1"]]
     lead = titles.get(headline or "")
+    seen_h1 = None
     if lead is not None:  # the declared evidence first, the rest in the usual order after it
         generic = [lead, *(c for c in generic if c is not lead)]
         from_page = [c for c in from_page if c is not lead]
-    pick.take("title", order("title", generic, from_page), lambda v: _clean_title(v, outlets))
+    else:
+        # The h1 must agree with the article's metadata titles (the <title> only when there are none).
+        meta_titles = [clean_inline(v) for v, _ in generic if v] or [clean_inline(meta.title_tag)]
+        seen_h1 = headlines.visible_headline(tree, meta_titles, outlets, url)
+        if seen_h1:
+            generic = [_agreeing(seen_h1, generic), *generic]
+    others = [h for h in (seen_h1, clean_inline(ld_title) if ld_title else None) if h]
+    pick.take("title", order("title", generic, from_page), lambda v: _clean_title(v, outlets, url, others))
 
     # Dates: the first that parses and is plausible.
     def date(v: Any) -> datetime | None:
@@ -247,15 +256,19 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
     return result
 
 
-_BY_SUFFIX = re.compile(r"\s+(?:\||\*|-|–|—)\s+by\s+[^|*]{2,60}$", re.I)
-_STAR_SEP = re.compile(r"\s+\*\s+")
+def _clean_title(value: str, outlets: list[str], url: str | None, others: list[str]) -> str | None:
+    """Headline without " | Outlet", " | Section | Outlet", " | by Author" or date segments."""
+    return headlines.strip_site_name(value, outlets, url, others)[:1000] or None
 
 
-def _clean_title(value: str, outlets: list[str]) -> str | None:
-    """Headline without " | Outlet" or " | Outlet | by Author" suffixes."""
-    text = _BY_SUFFIX.sub("", clean_inline(value))
-    text = _STAR_SEP.sub(" | ", text)
-    return clean_title(text, outlets)[:1000] or None
+def _agreeing(seen: str, candidates: list[tuple[Any, str | None]]) -> tuple[Any, str | None]:
+    """The visible headline, as the metadata title that says the same (same words and evidence
+    label as before when they agree), else as the h1 itself."""
+    key = headlines.norm(seen)
+    for value, label in candidates:
+        if value and headlines.norm(clean_inline(value)) == key:
+            return value, label
+    return seen, "h1"
 
 
 def _h1(tree: etree._Element) -> str | None:
