@@ -26,7 +26,7 @@ from lxml import etree
 from newsagg.extract import body as bodymod
 from newsagg.extract import meta as metamod
 from newsagg.extract import title as headlines
-from newsagg.extract.authors import clean_authors
+from newsagg.extract.authors import clean_authors, organisation_credits
 from newsagg.extract.decode import decode_html
 from newsagg.extract.jsonld import JsonLd, first_str, parse_jsonld, str_list
 from newsagg.extract.parsers import get_parser
@@ -44,6 +44,12 @@ _BYLINE_XPATHS = (
     '//a[@rel="author"]', '//*[contains(@class, "byline")]//a[contains(@href, "/author")]',
     '//*[contains(@class, "author-name") or contains(@class, "author__name") or contains(@class, "byline__name")]',
     '//*[contains(@class, "byline") and not(.//*[contains(@class, "byline")])]',
+    # Author boxes by class (not bios), then "By ..." lines in the visible text.
+    '//*[(contains(@class, "author") or contains(@class, "writer")) and not(contains(@class, "bio"))'
+    ' and not(.//*[contains(@class, "author") or contains(@class, "writer")])][string-length(normalize-space(.)) < 80]',
+    '//*[self::p or self::div or self::span or self::address or self::li][not(p or div)]'
+    '[starts-with(normalize-space(.), "By ") or starts-with(normalize-space(.), "by ")]'
+    '[string-length(normalize-space(.)) < 100]',
 )
 _TIME_XPATHS = ('//*[@itemprop="datePublished"]/@datetime', '//*[@itemprop="datePublished"]/@content',
                 "//article//time/@datetime", "//time[@pubdate]/@datetime")
@@ -193,10 +199,11 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
     author_value = ld.resolve(art.get("author")) if art else None
     if author_value is None and art:
         author_value = ld.resolve(art.get("creator"))
-    pick.take("authors", order("authors", [(author_value, "jsonld"),
-                                           *[(meta.all(k), lab) for k, lab in metamod.AUTHOR_KEYS]],
-                               [(lambda xp=xp: _byline(tree, xp), "byline") for xp in _BYLINE_XPATHS]),
-              lambda v: clean_authors(v, outlets) or None)
+    author_evidence = order("authors", [(author_value, "jsonld"), *[(meta.all(k), lab) for k, lab in metamod.AUTHOR_KEYS]],
+                            [(lambda xp=xp: _byline(tree, xp), "byline") for xp in _BYLINE_XPATHS])
+    pick.take("authors", author_evidence, lambda v: clean_authors(v, outlets) or None)
+    if not result.authors:  # no person named anywhere: the agency or staff credit, as an organisation
+        pick.take("authors", author_evidence, lambda v: organisation_credits(v, outlets) or None)
 
     # Description, image, section, tags
     pick.take("description", order("description", [(first_str(art.get("description")), "jsonld"),
