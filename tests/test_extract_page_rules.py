@@ -127,3 +127,48 @@ def test_agencies_are_organisations() -> None:
     assert organisation_credits("Associated Press in Valencia") == ["Associated Press"]
     assert organisation_credits(["Guardian staff reporter"]) == ["Guardian staff reporter"]
     assert organisation_credits("Jane Doe") == []
+
+
+# ------------------------------------------------------------------ dates
+
+
+def dated(markup: str = "", head: str = "", lang: str = "en") -> str:
+    return page(head, "<h1>Drama renewed</h1>" + markup).replace("lang='en'", f"lang='{lang}'")
+
+
+@pytest.mark.parametrize(("html", "url", "options", "expected", "source", "zone_from"), [
+    # Shown only in the visible markup, a zone written beside it.
+    (dated('<span class="date">April 28, 2023 2:30 PM EST</span>'), "https://o.example/a", {},
+     "2023-04-28T19:30:00+00:00", "page:date-text", None),
+    (dated('<p class="meta">Published <span class="publish-time">28 April 2023 14:30 CEST</span></p>'),
+     "https://o.example/a", {}, "2023-04-28T12:30:00+00:00", "page:date-text", None),
+    # Zone-less: the page's country (html lang region), its language, another date's offset, the outlet's zone.
+    (dated('<div class="article-date">28.04.2023, 14:30 Uhr</div>', lang="de-DE"), "https://o.example/a", {},
+     "2023-04-28T12:30:00+00:00", "page:date-text", "page-lang"),
+    (dated('<span class="date">2023年4月28日 14:30</span>', lang="ja"), "https://o.example/a", {},
+     "2023-04-28T05:30:00+00:00", "page:date-text", "page-language"),
+    (dated(head='<meta property="article:published_time" content="2023-04-28T14:30:00">'
+                '<meta property="article:modified_time" content="2023-04-28T16:00:00+02:00">'),
+     "https://o.example/a", {}, "2023-04-28T12:30:00+00:00", "meta:og", "page-offset"),
+    (dated(head='<meta property="article:published_time" content="2023-04-28T14:30:00">'), "https://o.example/a",
+     {"default_tz": "America/New_York"}, "2023-04-28T18:30:00+00:00", "meta:og", None),
+    # A <time> outside <article> counts; related-article stamps in the footer do not come first.
+    (dated('<footer><time datetime="2020-01-01T00:00:00Z">x</time></footer>').replace(
+        "<header>", '<header><time datetime="2023-04-28T10:00:00-04:00">Apr 28</time>'),
+     "https://o.example/a", {}, "2023-04-28T14:00:00+00:00", "time-tag", None),
+    # Nothing marked up as a date: htmldate's search finds the day.
+    (dated("<p>Posted on 5 March 2019</p>"), "https://o.example/2019/03/05/renewed/", {},
+     "2019-03-05T00:00:00+00:00", "htmldate", None),
+])
+def test_dates_with_zone_and_source(html: str, url: str, options: dict, expected: str, source: str,
+                                    zone_from: str | None) -> None:
+    got = extract_page(html, url, now=NOW, **options)
+    assert got.published == datetime.fromisoformat(expected)
+    assert got.evidence["published"] == source
+    assert got.evidence.get("published_zone") == zone_from
+
+
+def test_updated_stamp_is_not_the_publication_date() -> None:
+    html = dated('<span class="date updated">Updated May 1, 2023</span><span class="date">April 28, 2023</span>')
+    got = extract_page(html, "https://o.example/a", now=NOW)
+    assert got.published is not None and got.published.date().isoformat() == "2023-04-28"

@@ -24,6 +24,7 @@ import lxml.html
 from lxml import etree
 
 from newsagg.extract import body as bodymod
+from newsagg.extract import dates
 from newsagg.extract import meta as metamod
 from newsagg.extract import title as headlines
 from newsagg.extract.authors import clean_authors, organisation_credits
@@ -32,7 +33,6 @@ from newsagg.extract.jsonld import JsonLd, first_str, parse_jsonld, str_list
 from newsagg.extract.parsers import get_parser
 from newsagg.extract.result import PageResult
 from newsagg.extract.status import NOT_ARTICLE, classify, non_html
-from newsagg.normalize.dates import parse_date
 from newsagg.normalize.language import normalise_language_tag
 from newsagg.normalize.text import clean_inline
 from newsagg.normalize.urls import canonical_url
@@ -52,7 +52,8 @@ _BYLINE_XPATHS = (
     '[string-length(normalize-space(.)) < 100]',
 )
 _TIME_XPATHS = ('//*[@itemprop="datePublished"]/@datetime', '//*[@itemprop="datePublished"]/@content',
-                "//article//time/@datetime", "//time[@pubdate]/@datetime")
+                "//article//time[not(ancestor::aside or ancestor::footer)]/@datetime",
+                "//time[@pubdate]/@datetime")
 
 
 def _tz(name: str) -> tzinfo:
@@ -179,18 +180,32 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
     others = [h for h in (seen_h1, clean_inline(ld_title) if ld_title else None) if h]
     pick.take("title", order("title", generic, from_page), lambda v: _clean_title(v, outlets, url, others))
 
-    # Dates: the first that parses and is plausible.
-    def date(v: Any) -> datetime | None:
-        return parse_date(v, tz, now)[0] if isinstance(v, (str, datetime)) else None
+    # Dates: the first that parses and is plausible. A zone written in the value wins; a zone-less
+    # value is read in the outlet's zone, else the page's own (see extract/dates.py).
+    published_values = [(first_str(art.get("datePublished")), "jsonld"),
+                        (first_str(art.get("dateCreated")), "jsonld:dateCreated"),
+                        *[(v, lab) for k, lab in metamod.PUBLISHED_KEYS for v in meta.all(k)[:1]]]
+    modified_values = [(first_str(art.get("dateModified")), "jsonld"),
+                       *[(v, lab) for k, lab in metamod.MODIFIED_KEYS for v in meta.all(k)[:1]]]
+    zone, zone_from = tz, "outlet"
+    if tz is timezone.utc:  # no outlet zone known: the page's
+        found, how = dates.page_zone([v for v, _ in (*published_values, *modified_values) if isinstance(v, str)],
+                                     meta.lang, url)
+        if found is not None:
+            zone, zone_from = found, how
 
-    pick.take("published", order("published", [(first_str(art.get("datePublished")), "jsonld"),
-                                               (first_str(art.get("dateCreated")), "jsonld:dateCreated"),
-                                               *[(v, lab) for k, lab in metamod.PUBLISHED_KEYS
-                                                 for v in meta.all(k)[:1]]],
+    def date(v: Any) -> datetime | None:
+        return dates.parse_page_date(v, zone, now)
+
+    pick.take("published", order("published", published_values,
                                  [(lambda xp=xp: _xp_first(tree, xp), "time-tag") for xp in _TIME_XPATHS]), date)
-    pick.take("modified", order("modified", [(first_str(art.get("dateModified")), "jsonld"),
-                                             *[(v, lab) for k, lab in metamod.MODIFIED_KEYS for v in meta.all(k)[:1]]]),
-              date)
+    if result.published is None:  # metadata has none: the date shown on the page
+        shown, label = dates.visible_date(tree, zone, now, url)
+        if shown is not None:
+            result.published, result.evidence["published"] = shown, label
+    pick.take("modified", order("modified", modified_values), date)
+    if result.published is not None and zone_from != "outlet":
+        result.evidence["published_zone"] = zone_from  # where a zone-less date's zone came from
     if result.published and result.modified and result.modified < result.published:
         result.modified = None  # an "updated" before publication is a template default, not a date
         result.evidence.pop("modified", None)
