@@ -172,3 +172,42 @@ def test_updated_stamp_is_not_the_publication_date() -> None:
     html = dated('<span class="date updated">Updated May 1, 2023</span><span class="date">April 28, 2023</span>')
     got = extract_page(html, "https://o.example/a", now=NOW)
     assert got.published is not None and got.published.date().isoformat() == "2023-04-28"
+
+
+# ------------------------------------------------------------------ bodies that stop early
+
+
+def _tree(html: str):  # noqa: ANN202
+    from newsagg.extract.page import parse_tree
+
+    return parse_tree(html)
+
+
+SENTENCES = [f"Sentence number {i} of the article tells the reader something new about the renewal." for i in range(8)]
+ARTICLE = ("<html><body><main><article><div class='body'>" + "".join(f"<p>{s}</p>" for s in SENTENCES)
+           + "</div></article><section class='more'><p>Another story entirely, about a different show, "
+             "which the reader may like as well.</p></section></main></body></html>")
+
+
+def test_body_that_stops_early_while_the_article_goes_on_is_detected() -> None:
+    from newsagg.extract.body import continued, missed_paragraphs, stops_early
+
+    tree = _tree(ARTICLE)
+    assert not stops_early("\n\n".join(SENTENCES), tree)
+    cut = "\n\n".join(SENTENCES[:3])
+    assert stops_early(cut, tree)
+    assert missed_paragraphs(cut, tree) == SENTENCES[3:]  # the teaser outside the body's container is not counted
+    assert continued(cut, missed_paragraphs(cut, tree)) == "\n\n".join(SENTENCES)
+    # A paragraph cut in the middle is detected too, and completed.
+    half = "\n\n".join(SENTENCES[:7] + [SENTENCES[7][:40]])
+    assert missed_paragraphs(half, tree) == [SENTENCES[7][40:].strip()]
+
+
+def test_captions_and_label_lines_after_the_body_are_not_the_article_going_on() -> None:
+    from newsagg.extract.body import stops_early
+
+    tail = ("<p class='caption'>The cast at the premiere in London on Monday night, pictured together (Getty Images).</p>"
+            "<p>MORE: The network's other renewals this week, and what they mean for the autumn schedule</p>"
+            "<p>Published under: Television, Renewals, Drama series, Networks and streaming services</p>")
+    tree = _tree(ARTICLE.replace("</div></article>", tail + "</div></article>"))
+    assert not stops_early("\n\n".join(SENTENCES), tree)

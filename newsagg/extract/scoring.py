@@ -91,6 +91,16 @@ class MetaPage:
     title: str | None
     authors: list[str] | None
     published: str | None
+    body: str | None = None  # fundus pages: summary, section headlines and paragraphs
+
+
+def _fundus_body(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return None
+    parts = list(body.get("summary") or [])
+    for section in body.get("sections") or []:
+        parts += [*(section.get("headline") or []), *(section.get("paragraphs") or [])]
+    return "\n\n".join(p for p in parts if isinstance(p, str)) or None
 
 
 def meta_pages(corpus: Path) -> Iterator[MetaPage]:
@@ -104,7 +114,7 @@ def meta_pages(corpus: Path) -> Iterator[MetaPage]:
         if "json" in gt:
             exp = json.loads((base / gt["json"]).read_text("utf-8"))[gt["version_key"]]
             yield MetaPage(rec["id"], rec["url"], base / rec["html"], crawl, exp.get("title"),
-                           exp.get("authors"), exp.get("publishing_date"))
+                           exp.get("authors"), exp.get("publishing_date"), _fundus_body(exp.get("body")))
         elif "fields" in gt:
             f = gt["fields"]
             yield MetaPage(rec["id"], rec["url"], base / rec["html"], crawl, f.get("title"),
