@@ -211,3 +211,21 @@ def test_captions_and_label_lines_after_the_body_are_not_the_article_going_on() 
             "<p>Published under: Television, Renewals, Drama series, Networks and streaming services</p>")
     tree = _tree(ARTICLE.replace("</div></article>", tail + "</div></article>"))
     assert not stops_early("\n\n".join(SENTENCES), tree)
+
+
+def test_kicker_inside_the_h1_is_not_part_of_the_headline() -> None:
+    head = "<meta property='og:title' content='Drama renewed for a second season'>"
+    got = extract_page(page(head, "<h1><span class='kicker'>Exclusive:</span> Drama renewed for a second season</h1>"),
+                       "https://o.example/a", now=NOW)
+    assert got.title == "Drama renewed for a second season" and got.evidence["title"] == "meta:og"
+
+
+@pytest.mark.parametrize(("byline", "expected"), [
+    ("Jane Doe Senior TV Critic", ["Jane Doe"]),
+    ("By Jane Doe on April 28, 2023", ["Jane Doe"]),
+    ("By Jane Doe and John Roe Updated: Mon, Apr 3 2023", ["Jane Doe", "John Roe"]),
+    ("Jane Doe | 3 hours ago", ["Jane Doe"]),
+    ("Mary Ann Evans", ["Mary Ann Evans"]),
+])
+def test_byline_tails_of_job_titles_and_dates_come_off(byline: str, expected: list[str]) -> None:
+    assert clean_authors(byline) == expected

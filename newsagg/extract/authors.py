@@ -185,6 +185,8 @@ def clean_authors(value: Any, outlet_names: Iterable[str] = ()) -> list[str]:
             if _SLUG.match(name):  # "sophie-foster" (parsely-author on some sites)
                 name = " ".join(w.capitalize() for w in name.split("-"))
             name = _DATELINE.sub("", name)  # "Jane Doe in Valencia" (Guardian-style dateline)
+            if i == 0:  # "Jane Doe Senior Editor"; a later part ending in a job noun is a bio
+                name = _job_tail_off(name)
             if not name:
                 continue
             key = _norm(name)
@@ -202,15 +204,43 @@ def clean_authors(value: Any, outlet_names: Iterable[str] = ()) -> list[str]:
     return out
 
 
+_MONTHS_DAYS = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)"
+                          r"[a-z]*\.?,?$|^(?:on|at|updated|published|posted|am|le|el|il|[|,·•–—-]):?$", re.I)
+
+
+def _date_tail_off(text: str) -> str:
+    """'Jane Doe on April 28, 2023' / 'Jane Doe | 3 hours ago' -> 'Jane Doe': a byline stops at
+    its first number, with the month, weekday or 'on'/'updated' words before it."""
+    m = re.search(r"\d", text)
+    if not m:
+        return text
+    words = text[: m.start()].split()
+    while words and _MONTHS_DAYS.match(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
+def _job_tail_off(name: str) -> str:
+    """'Jane Doe Senior TV Critic' -> 'Jane Doe' (a title written after the name without a comma);
+    the name keeps two words, and the words cut must end in a job noun ("Critic", "Writer")."""
+    words = name.split()
+    cut = len(words)
+    while cut > 2 and words[cut - 1].lower().strip(",.") in _JOB_WORDS:
+        cut -= 1
+    cut_off = {w.lower().strip(",.") for w in words[cut:]}
+    return " ".join(words[:cut]) if cut_off & _JOB_TAIL else name
+
+
 def _prepare(text: str) -> str:
-    """One byline string without e-mails, handles, navigation words, "By" and parentheses."""
+    """One byline string without e-mails, handles, navigation words, "By", parentheses and a
+    trailing date."""
     if "@" in text:
         bracket = re.search(r"\(([^()@]+)\)", text)
         text = bracket.group(1) if bracket else _EMAIL.sub("", text)
         text = _HANDLE.sub("", text)
     text = _NAVIGATION.sub(" ", text)
     text = _PARENS.sub("", text)  # "Jane Doe (jd)", "Jane Doe (dpa)": initials and agency tags
-    return _BY.sub("", clean_inline(text)).strip(" |,;:-–—")
+    return _date_tail_off(_BY.sub("", clean_inline(text))).strip(" |,;:-–—")
 
 
 def organisation_credits(value: Any, outlet_names: Iterable[str] = ()) -> list[str]:

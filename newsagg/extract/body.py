@@ -117,11 +117,11 @@ def _trafilatura(tree: etree._Element, url: str | None) -> str:
     return clean_body(text or "")
 
 
-def generic_body(tree: etree._Element, url: str | None) -> tuple[str, str]:
+def generic_body(tree: etree._Element, url: str | None, nodes: int | None = None) -> tuple[str, str]:
     """(body, evidence label): trafilatura over the already-parsed tree (it works on a copy),
     comments excluded; when that body stops early while its container goes on with prose,
     the rest is added (label "trafilatura+continued"); the linear fallback for huge trees."""
-    if sum(1 for _ in tree.iter()) > MAX_TRAFILATURA_NODES:
+    if (nodes if nodes is not None else sum(1 for _ in tree.iter())) > MAX_TRAFILATURA_NODES:
         return dense_body(tree), "dense-fallback"
     return continue_if_cut(_trafilatura(tree, url), "trafilatura", tree)
 
@@ -160,7 +160,7 @@ def missed_paragraphs(body: str, tree: etree._Element) -> list[str] | None:
     end = None
     for p in tree.iter("p"):
         text = fold_ws(p.text_content())
-        if text[:60] in starts or any(text.startswith(s) for s in starts):
+        if text[:60] in starts or text.startswith(last):
             found.append(p)
             if text.startswith(last):
                 end = p

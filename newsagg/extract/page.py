@@ -44,12 +44,12 @@ _BYLINE_XPATHS = (
     '//a[@rel="author"]', '//*[contains(@class, "byline")]//a[contains(@href, "/author")]',
     '//*[contains(@class, "author-name") or contains(@class, "author__name") or contains(@class, "byline__name")]',
     '//*[contains(@class, "byline") and not(.//*[contains(@class, "byline")])]',
-    # Author boxes by class (not bios), then "By ..." lines in the visible text.
-    '//*[(contains(@class, "author") or contains(@class, "writer")) and not(contains(@class, "bio"))'
-    ' and not(.//*[contains(@class, "author") or contains(@class, "writer")])][string-length(normalize-space(.)) < 80]',
-    '//*[self::p or self::div or self::span or self::address or self::li][not(p or div)]'
-    '[starts-with(normalize-space(.), "By ") or starts-with(normalize-space(.), "by ")]'
-    '[string-length(normalize-space(.)) < 100]',
+    # Author boxes by class (not bios), then "By ..." lines in the visible text (found from their
+    # text nodes: normalize-space(.) on every element would read the whole page many times).
+    '//*[contains(@class, "author") or contains(@class, "writer")][not(contains(@class, "bio"))]'
+    '[string-length(normalize-space(.)) < 80]',
+    '//text()[starts-with(normalize-space(), "By ") or starts-with(normalize-space(), "by ")]'
+    '/parent::*[self::p or self::div or self::span or self::address or self::li][string-length(normalize-space(.)) < 100]',
 )
 _TIME_XPATHS = ('//*[@itemprop="datePublished"]/@datetime', '//*[@itemprop="datePublished"]/@content',
                 "//article//time[not(ancestor::aside or ancestor::footer)]/@datetime",
@@ -199,7 +199,9 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
 
     pick.take("published", order("published", published_values,
                                  [(lambda xp=xp: _xp_first(tree, xp), "time-tag") for xp in _TIME_XPATHS]), date)
-    if result.published is None:  # metadata has none: the date shown on the page
+    nodes = sum(1 for _ in tree.iter())
+    huge = nodes > bodymod.MAX_TRAFILATURA_NODES  # page-wide searches are skipped on huge pages
+    if result.published is None and not huge:  # metadata has none: the date shown on the page
         shown, label = dates.visible_date(tree, zone, now, url)
         if shown is not None:
             result.published, result.evidence["published"] = shown, label
@@ -215,7 +217,8 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
     if author_value is None and art:
         author_value = ld.resolve(art.get("creator"))
     author_evidence = order("authors", [(author_value, "jsonld"), *[(meta.all(k), lab) for k, lab in metamod.AUTHOR_KEYS]],
-                            [(lambda xp=xp: _byline(tree, xp), "byline") for xp in _BYLINE_XPATHS])
+                            [(lambda xp=xp: _byline(tree, xp), "byline")
+                             for xp in (_BYLINE_XPATHS[:-2] if huge else _BYLINE_XPATHS)])
     pick.take("authors", author_evidence, lambda v: clean_authors(v, outlets) or None)
     if not result.authors:  # no person named anywhere: the agency or staff credit, as an organisation
         pick.take("authors", author_evidence, lambda v: organisation_credits(v, outlets) or None)
@@ -259,7 +262,7 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
             body, how = bodymod.clean_body(text_value), label
             break
     if not body:
-        body, how = bodymod.generic_body(tree, url)
+        body, how = bodymod.generic_body(tree, url, nodes)
     body = bodymod.drop_leading_title(body, result.title)
     result.body = body
     if body:
@@ -289,6 +292,10 @@ def _agreeing(seen: str, candidates: list[tuple[Any, str | None]]) -> tuple[Any,
     key = headlines.norm(seen)
     for value, label in candidates:
         if value and headlines.norm(clean_inline(value)) == key:
+            return value, label
+    for value, label in candidates:  # a kicker set inside the h1: "Exclusive: <headline>", "LIVE <headline>"
+        said = clean_inline(value) if value else ""
+        if said and seen.endswith(said) and len(seen[: -len(said)].split()) <= 2:
             return value, label
     return seen, "h1"
 

@@ -32,7 +32,6 @@ _BY_SEGMENT = re.compile(r"^\s*by\s+\S.{0,60}$", re.I)
 _SECOND_LEVEL = {"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"}
 _WORD = re.compile(r"\w+", re.UNICODE)
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_OUTSIDE_ARTICLE = "ancestor::*[self::header or self::nav or self::footer or self::aside]"
 
 
 def norm(text: str) -> str:
@@ -111,15 +110,18 @@ def _similar(a: str, b: str) -> float:
 
 
 def h1_candidates(tree: etree._Element) -> list[str]:
-    """h1 texts in page order, those inside the article (or outside header/nav/aside) first."""
-    seen: dict[str, int] = {}
-    for rank, xp in enumerate(("//article//h1 | //main//h1 | //*[@itemprop='headline'][self::h1]",
-                               f"//h1[not({_OUTSIDE_ARTICLE})]", "//h1")):
-        for el in tree.xpath(xp):
-            text = clean_inline(el.text_content())
-            if text and text not in seen:
-                seen[text] = rank
-    return list(seen)
+    """h1 texts, those inside the article (or main) first, then those outside header/nav/aside/
+    footer, then the rest; page order within each rank."""
+    ranked: dict[str, int] = {}
+    for el in tree.iter("h1"):
+        text = clean_inline(el.text_content())
+        if not text:
+            continue
+        tags = {a.tag for a in el.iterancestors()}
+        rank = 0 if tags & {"article", "main"} or el.get("itemprop") == "headline" else (
+            2 if tags & {"header", "nav", "aside", "footer"} else 1)
+        ranked[text] = min(rank, ranked.get(text, rank))
+    return sorted(ranked, key=ranked.__getitem__)
 
 
 def visible_headline(tree: etree._Element, metadata_titles: Iterable[str], names: Iterable[str],
