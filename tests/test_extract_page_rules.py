@@ -229,3 +229,7 @@ def test_kicker_inside_the_h1_is_not_part_of_the_headline() -> None:
 ])
 def test_byline_tails_of_job_titles_and_dates_come_off(byline: str, expected: list[str]) -> None:
     assert clean_authors(byline) == expected
+
+
+def test_a_handle_with_digits_is_not_cut_into_a_name() -> None:
+    assert clean_authors("CC7567") == []

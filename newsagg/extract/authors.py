@@ -211,7 +211,7 @@ _MONTHS_DAYS = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov
 def _date_tail_off(text: str) -> str:
     """'Jane Doe on April 28, 2023' / 'Jane Doe | 3 hours ago' -> 'Jane Doe': a byline stops at
     its first number, with the month, weekday or 'on'/'updated' words before it."""
-    m = re.search(r"\d", text)
+    m = re.search(r"(?<![^\W\d_])\d", text)  # a number standing alone: "CC7567" is a handle, kept whole
     if not m:
         return text
     words = text[: m.start()].split()

@@ -269,7 +269,10 @@ def title_family(expected: str, got: str | None) -> str:
     if not got:
         return "missing"
     e, g = _fold(expected).casefold(), _fold(got).casefold()
-    return "site-name" if e != g and (g.startswith(e) or g.endswith(e)) else "headline-choice"
+    extra = g[len(e):] if g.startswith(e) else (g[: -len(e)] if g.endswith(e) and e else "")
+    # A site name or section hangs on a separator: " | Outlet", " - National", "：Site".
+    return "site-name" if extra.strip() and re.search(r"^\s*[|\-–—:：·•»*/]|[|\-–—:：·•»*/]\s*$", extra) \
+        else "headline-choice"
 
 
 def authors_family(expected: list[str], got: list[str]) -> str:
