@@ -159,10 +159,10 @@ def missed_paragraphs(body: str, tree: etree._Element) -> list[str] | None:
     found: list[etree._Element] = []
     end = None
     for p in tree.iter("p"):
-        text = fold_ws(p.text_content())
-        if text[:60] in starts or text.startswith(last):
+        head = fold_ws(p.text_content()[:240])[:60]  # a prefix is enough to place the paragraph
+        if head in starts or head.startswith(last) or last.startswith(head) and len(head) >= 40:
             found.append(p)
-            if text.startswith(last):
+            if fold_ws(p.text_content()).startswith(last):
                 end = p
     if end is None:
         return None
