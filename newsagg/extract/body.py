@@ -156,23 +156,17 @@ def missed_paragraphs(body: str, tree: etree._Element) -> list[str] | None:
         return None
     starts = {q[:60] for q in paragraphs if len(q) >= 40}
     last = paragraphs[-1][:60]
-    found: list[etree._Element] = []
-    end = None
-    for p in tree.iter("p"):
-        head = fold_ws(p.text_content()[:240])[:60]  # a prefix is enough to place the paragraph
-        if head in starts or head.startswith(last) or last.startswith(head) and len(head) >= 40:
-            found.append(p)
-            if fold_ws(p.text_content()).startswith(last):
-                end = p
-    if end is None:
+    ends = tree.xpath("//p[starts-with(normalize-space(.), $last)]", last=last)  # C speed, not a Python loop
+    if not ends:
         return None
+    end = ends[-1]
     full_last = fold_ws(end.text_content())
     # The body's own container: the nearest ancestor of its end holding most of its paragraphs
     # (teasers of other articles further down the page sit in other containers).
     container = None
     for anc in end.iterancestors():
-        inside = sum(1 for f in found if f is end or any(a is anc for a in f.iterancestors()))
-        if inside * 2 >= len(found):
+        inside = sum(1 for q in anc.iter("p") if fold_ws(q.text_content()[:240])[:60] in starts)
+        if inside * 2 >= len(starts):
             container = anc
             break
     if container is None:

@@ -69,10 +69,8 @@ _LANGUAGE_ZONES = {
 }
 _DATE_CLASS = ('//*[self::time or self::span or self::div or self::p or self::li or self::small]'
                '[not(ancestor::aside or ancestor::footer or ancestor::nav)]'
-               '[contains(translate(@class, "DATEPUBLISHDTIMOS", "datepublishdtimos"), "date") or '
-               'contains(translate(@class, "DATEPUBLISHDTIMOS", "datepublishdtimos"), "publish") or '
-               'contains(translate(@class, "DATEPUBLISHDTIMOS", "datepublishdtimos"), "timestamp") or '
-               'contains(translate(@class, "DATEPUBLISHDTIMOS", "datepublishdtimos"), "posted") or '
+               '[contains(@class, "date") or contains(@class, "Date") or contains(@class, "publish") or '
+               'contains(@class, "timestamp") or contains(@class, "posted") or '
                'contains(@id, "date") or contains(@id, "publish")]'
                '[not(*[self::div or self::p or self::ul])][string-length(normalize-space(.)) < 120]')
 _TIME_ELEMENTS = ('(//article//time | //main//time)[@datetime][not(ancestor::aside or ancestor::footer)]',
