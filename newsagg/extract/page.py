@@ -46,7 +46,7 @@ _BYLINE_XPATHS = (
     '//*[contains(@class, "byline") and not(.//*[contains(@class, "byline")])]',
     # Author boxes by class (not bios), then "By ..." lines in the visible text (found from their
     # text nodes: normalize-space(.) on every element would read the whole page many times).
-    '//*[contains(@class, "author") or contains(@class, "writer")][not(contains(@class, "bio"))]'
+    '//*[@class][contains(@class, "author") or contains(@class, "writer")][not(contains(@class, "bio"))]'
     '[string-length(normalize-space(.)) < 80]',
     '//text()[starts-with(normalize-space(), "By ") or starts-with(normalize-space(), "by ")]'
     '/parent::*[self::p or self::div or self::span or self::address or self::li][string-length(normalize-space(.)) < 100]',
