@@ -57,7 +57,8 @@ _HANDLE = re.compile(r"(?<![\w.])@\w{2,30}\b")
 _NAVIGATION = re.compile(
     r"\b(?:(?:view|see|read|show)\s+(?:all|more|full\s+(?:bio|profile))(?:\s+(?:posts|articles|stories|news))?"
     r"(?:\s+(?:by|from)\b)?|(?:more|all|latest)\s+(?:posts|articles|stories|news)\s+(?:by|from)\b|"
-    r"follow(?:\s+(?:on|us))?(?:\s+(?:twitter|x|instagram|facebook|linkedin))?|(?:send\s+)?e-?mail(?:\s+(?:the\s+)?author)?|"
+    r"follow(?:\s+(?:on|us))?(?:\s+(?:twitter|x|instagram|facebook|linkedin))?|"
+    r"(?:send\s+)?e-?mail(?:\s+(?:the\s+)?author)?|"
     r"contact(?:\s+(?:the\s+)?author)?|author\s+profile|bio)\b\s*", re.I)
 _PARENS = re.compile(r"\s*\(([^()]{1,40})\)")
 # Wire agencies: organisations, not people, whatever markup names them.

@@ -49,7 +49,8 @@ _BYLINE_XPATHS = (
     '//*[@class][contains(@class, "author") or contains(@class, "writer")][not(contains(@class, "bio"))]'
     '[string-length(normalize-space(.)) < 80]',
     '//text()[starts-with(normalize-space(), "By ") or starts-with(normalize-space(), "by ")]'
-    '/parent::*[self::p or self::div or self::span or self::address or self::li][string-length(normalize-space(.)) < 100]',
+    '/parent::*[self::p or self::div or self::span or self::address or self::li]'
+    '[string-length(normalize-space(.)) < 100]',
 )
 _TIME_XPATHS = ('//*[@itemprop="datePublished"]/@datetime', '//*[@itemprop="datePublished"]/@content',
                 "//article//time[not(ancestor::aside or ancestor::footer)]/@datetime",
@@ -199,9 +200,15 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
 
     pick.take("published", order("published", published_values,
                                  [(lambda xp=xp: _xp_first(tree, xp), "time-tag") for xp in _TIME_XPATHS]), date)
-    nodes = sum(1 for _ in tree.iter())
-    huge = nodes > bodymod.MAX_TRAFILATURA_NODES  # page-wide searches are skipped on huge pages
-    if result.published is None and not huge:  # metadata has none: the date shown on the page
+    counted: list[int] = []
+
+    def huge() -> bool:
+        """Page-wide searches are skipped on huge pages (counted once, only when a search is due)."""
+        if not counted:
+            counted.append(sum(1 for _ in tree.iter()))
+        return counted[0] > bodymod.MAX_TRAFILATURA_NODES
+
+    if result.published is None and not huge():  # metadata has none: the date shown on the page
         shown, label = dates.visible_date(tree, zone, now, url)
         if shown is not None:
             result.published, result.evidence["published"] = shown, label
@@ -216,9 +223,16 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
     author_value = ld.resolve(art.get("author")) if art else None
     if author_value is None and art:
         author_value = ld.resolve(art.get("creator"))
-    author_evidence = order("authors", [(author_value, "jsonld"), *[(meta.all(k), lab) for k, lab in metamod.AUTHOR_KEYS]],
-                            [(lambda xp=xp: _byline(tree, xp), "byline")
-                             for xp in (_BYLINE_XPATHS[:-2] if huge else _BYLINE_XPATHS)])
+    searched: dict[str, list[str] | None] = {}  # each byline search runs once (persons, then organisations)
+
+    def byline(xp: str) -> list[str] | None:
+        if xp not in searched:
+            searched[xp] = None if xp in _BYLINE_XPATHS[-2:] and huge() else _byline(tree, xp)
+        return searched[xp]
+
+    author_evidence = order("authors", [(author_value, "jsonld"),
+                                        *[(meta.all(k), lab) for k, lab in metamod.AUTHOR_KEYS]],
+                            [(lambda xp=xp: byline(xp), "byline") for xp in _BYLINE_XPATHS])
     pick.take("authors", author_evidence, lambda v: clean_authors(v, outlets) or None)
     if not result.authors:  # no person named anywhere: the agency or staff credit, as an organisation
         pick.take("authors", author_evidence, lambda v: organisation_credits(v, outlets) or None)
@@ -262,7 +276,7 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
             body, how = bodymod.clean_body(text_value), label
             break
     if not body:
-        body, how = bodymod.generic_body(tree, url, nodes)
+        body, how = bodymod.generic_body(tree, url, counted[0] if counted else None)
     body = bodymod.drop_leading_title(body, result.title)
     result.body = body
     if body:
