@@ -1,4 +1,4 @@
-"""The Scrapy project: settings, spiders, items, middlewares and per-source page parsers.
+"""The Scrapy project: settings, spiders, items and middlewares.
 
 Spiders here are thin: fetching is Scrapy's, parsing is newsagg's plain Python.
 """

@@ -99,13 +99,11 @@ def _did_you_mean(value: str, choices: Sequence[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _known_parser_names() -> Collection[str] | None:
-    """Hook for parser-name validation: the names of the page parsers, or None (no check).
+def _known_parser_names() -> Collection[str]:
+    """The names of the page parsers discovered in newsagg/extract/parsers."""
+    from newsagg.extract.parsers import available_parsers
 
-    None while the parsers live in crawler/parsers, which this core module must not import;
-    when they move to newsagg/extract/parsers (issue 13), return their discovered names here
-    and a typo in `parser` is refused with the nearest name like any other bad value."""
-    return None
+    return available_parsers()
 
 
 def _check_url(url: str) -> str | None:
@@ -180,7 +178,7 @@ def _source_from_table(table: dict[str, Any], where: str, index: int) -> Source:
         if not isinstance(table["parser"], str):
             raise bad("parser", "must be a parser name")
         parsers = _known_parser_names()
-        if parsers is not None and table["parser"] not in parsers:
+        if table["parser"] not in parsers:
             raise bad("parser", f"unknown parser {table['parser']!r}{_did_you_mean(table['parser'], sorted(parsers))}")
         kwargs["parser"] = table["parser"]
     if "headline" in table:

@@ -170,7 +170,7 @@ def test_graph_author_reference_is_resolved() -> None:
     ("Amy Kuperinsky, NJ Advance Media for NJ.com", ["Amy Kuperinsky"]),
     ("María José García", ["María José García"]),
     ("山田太郎", ["山田太郎"]),
-    ("Associated Press in Valencia", ["Associated Press"]),
+    ("Associated Press in Valencia", []),  # an agency: an organisation credit (organisation_credits), not a person
     ({"@type": "Person", "name": "Jane Doe"}, ["Jane Doe"]),
     ({"@type": "Organization", "name": "Some Network"}, []),
     ({"@type": "Person", "givenName": "Jane", "familyName": "Doe"}, ["Jane Doe"]),

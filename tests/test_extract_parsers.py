@@ -1,4 +1,4 @@
-"""Per-source parsers: registry, saved page fixtures with expected JSON, the demo site's pages."""
+"""Per-source parsers: discovery, saved page fixtures with expected JSON, the demo site's pages."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from crawler.parsers import UnknownParser, get_parser, label, names
+from newsagg.errors import ConfigError
 from newsagg.extract import extract_page
 from newsagg.extract.page import parse_tree
-from newsagg.sources import load_sources, page_options_for
+from newsagg.extract.parsers import ParsedPage, UnknownParser, available_parsers, get_parser
+from newsagg.sources import load_sources, page_options_for, parse_registry
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 FIXTURES = sorted(p.name.removesuffix(".expected.json") for p in PAGES.glob("*.expected.json"))
@@ -18,16 +19,24 @@ FIELDS = ("title", "authors", "published", "modified", "body", "description", "i
           "canonical_url", "status")
 
 
-def test_registry_names_versions_and_unknown_name() -> None:
-    assert names() == ["hearst", "penske"]
-    for name in names():
-        mod = get_parser(name)
-        assert mod.NAME == name and isinstance(mod.VERSION, int) and mod.VERSION >= 1
-        assert label(name) == f"parser:{name}@{mod.VERSION}"
-    with pytest.raises(UnknownParser, match="known: hearst, penske"):
-        get_parser("nosuch")
+def test_parsers_are_discovered_with_names_versions_and_unknown_name() -> None:
+    assert available_parsers() == ["hearst", "penske"]
+    for name in available_parsers():
+        parser = get_parser(name)
+        assert parser.name == name and isinstance(parser.version, int) and parser.version >= 1
+        assert parser.label == f"parser:{name}@{parser.version}"
+    with pytest.raises(UnknownParser, match=r"'penskee' \(did you mean 'penske'\?\); known: hearst, penske"):
+        get_parser("penskee")
     with pytest.raises(KeyError):  # an unknown parser is a configuration error, not a bad page
         extract_page("<html><body><p>x</p></body></html>", parser="nosuch")
+
+
+def test_registry_rejects_an_unknown_parser_name_in_one_line() -> None:
+    toml = '[[source]]\nname = "v"\nfeeds = ["https://variety.com/feed/"]\nparser = "hearts"\n'
+    with pytest.raises(ConfigError) as err:
+        parse_registry(toml, "test.toml")
+    message = str(err.value)
+    assert "\n" not in message and "'hearts'" in message and "did you mean 'hearst'" in message
 
 
 def _expected(name: str) -> dict:
@@ -39,7 +48,7 @@ HEADLINE_FIXTURES = [f for f in FIXTURES if _expected(f).get("headline")]
 
 
 def test_every_parser_and_headline_setting_has_a_fixture() -> None:
-    assert {_expected(f)["parser"] for f in PARSER_FIXTURES} == set(names())
+    assert {_expected(f)["parser"] for f in PARSER_FIXTURES} == set(available_parsers())
     declared = {s.headline for s in load_sources() if s.headline}
     assert declared <= {_expected(f)["headline"] for f in HEADLINE_FIXTURES}
 
@@ -71,20 +80,26 @@ def test_declared_headline_is_what_changes_the_title(name: str) -> None:
     html = (PAGES / f"{name}.html").read_bytes()
     generic = extract_page(html, expected["url"])
     assert generic.title == expected["generic_title"] != expected["title"]
-    assert generic.evidence["title"] == "meta:og"
+    assert generic.evidence["title"] == expected["generic_evidence"]
 
 
-@pytest.mark.parametrize("name", PARSER_FIXTURES)
-def test_parser_alone_gives_clean_fields(name: str) -> None:
-    expected = json.loads((PAGES / f"{name}.expected.json").read_text("utf-8"))
-    tree = parse_tree((PAGES / f"{name}.html").read_text("utf-8"))
-    parsed = get_parser(expected["parser"]).parse(tree, expected["url"])
-    assert parsed["body"] == expected["body"]
-    assert parsed["title"] == expected["title"]
-    assert parsed["authors"] == expected["authors"]
-    assert "published" in parsed
-    # The parser must not touch the caller's tree (extract_page reuses it).
-    assert tree.xpath('//*[contains(@class, "related")]')
+@pytest.mark.parametrize("parser_name", available_parsers())
+def test_every_parser_on_its_saved_pages(parser_name: str) -> None:
+    """Each discovered parser, alone, on every saved page of its outlets: a typed result whose
+    fields equal the page's expected JSON, and the caller's tree untouched."""
+    pages = [f for f in PARSER_FIXTURES if _expected(f)["parser"] == parser_name]
+    assert pages, f"parser {parser_name!r} has no saved page in {PAGES}"
+    for name in pages:
+        expected = _expected(name)
+        tree = parse_tree((PAGES / f"{name}.html").read_text("utf-8"))
+        parsed = get_parser(parser_name).parse(tree, expected["url"])
+        assert isinstance(parsed, ParsedPage)
+        assert parsed.body == expected["body"], name
+        assert parsed.title == expected["title"], name
+        assert list(parsed.authors) == expected["authors"], name
+        assert parsed.published, name
+        # The parser must not touch the caller's tree (extract_page reuses it).
+        assert tree.xpath('//*[contains(@class, "related")]'), name
 
 
 def test_parser_that_finds_nothing_falls_back_to_generic() -> None:
@@ -99,12 +114,10 @@ def test_parser_that_finds_nothing_falls_back_to_generic() -> None:
 
 
 def test_parser_crash_does_not_lose_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    mod = get_parser("penske")
-
     def boom(tree, url=None):  # noqa: ANN001, ANN202
         raise RuntimeError("theme changed")
 
-    monkeypatch.setattr(mod, "parse", boom)
+    monkeypatch.setattr(get_parser("penske"), "parse", boom)
     html = (PAGES / "penske-variety.html").read_bytes()
     got = extract_page(html, "https://variety.com/2017/tv/news/the-crown-renewed-season-3-netflix-1201955555/",
                        parser="penske")
@@ -127,7 +140,7 @@ def test_parsers_on_demo_pages_agree_with_the_demo_data() -> None:
     for url, body, parser, arts in _demo_pages():
         got = extract_page(body, url, parser=parser)
         assert got.status == "ok", url
-        assert got.evidence["body"] == label(parser), url
+        assert got.evidence["body"] == get_parser(parser).label, url
         src = arts.get(got.title)
         assert src is not None, f"{url}: title {got.title!r} not in the demo data"
         assert got.authors == src["authors"], url

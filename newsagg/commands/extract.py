@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
         except Exception:  # noqa: BLE001 - ZoneInfo raises several types for bad names
             raise NewsaggError(f"unknown timezone {timezone!r} (--timezone wants an IANA name)") from None
         if parser:
-            from crawler.parsers import UnknownParser, get_parser
+            from newsagg.extract.parsers import UnknownParser, get_parser
 
             try:
                 get_parser(parser)

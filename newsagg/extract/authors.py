@@ -15,6 +15,13 @@ Rules (each is cheap and explainable; a name we are unsure of is dropped, not gu
 - A slug such as "sophie-foster" becomes "Sophie Foster"; a dateline such as
   "Jane Doe in Valencia" loses "in Valencia".
 - ALL-CAPS names are title-cased; duplicates are dropped case-insensitively.
+- Navigation text in bylines ("View All", "More stories by", "Follow") is dropped;
+  parenthesised initials or agency tags ("Jane Doe (jd)", "(dpa)") leave the name;
+  social handles ("@janedoe") go like e-mail addresses.
+- News agencies ("Associated Press", "dpa", "Reuters") are organisations, not people.
+  organisation_credits() gives the credit of a byline that names no person
+  ("TMZ Staff", "BBC News", "dpa"): the page keeps it as an organisation author
+  when no evidence names a person.
 """
 
 from __future__ import annotations
@@ -45,6 +52,25 @@ _JOB_WORDS = {
 _STAFF = re.compile(r"\b(?:staff|newsroom|news\s+desk|web\s+desk|editorial\s+board|wire|wires|"
                     r"press\s+association|agencies|team|media|for\s+\S+\.(?:com|org|net|co\.uk))\b", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_HANDLE = re.compile(r"(?<![\w.])@\w{2,30}\b")
+# Link and button text that byline markup carries next to the names.
+_NAVIGATION = re.compile(
+    r"\b(?:(?:view|see|read|show)\s+(?:all|more|full\s+(?:bio|profile))(?:\s+(?:posts|articles|stories|news))?"
+    r"(?:\s+(?:by|from)\b)?|(?:more|all|latest)\s+(?:posts|articles|stories|news)\s+(?:by|from)\b|"
+    r"follow(?:\s+(?:on|us))?(?:\s+(?:twitter|x|instagram|facebook|linkedin))?|"
+    r"(?:send\s+)?e-?mail(?:\s+(?:the\s+)?author)?|"
+    r"contact(?:\s+(?:the\s+)?author)?|author\s+profile|bio)\b\s*", re.I)
+_PARENS = re.compile(r"\s*\(([^()]{1,40})\)")
+# Wire agencies: organisations, not people, whatever markup names them.
+_AGENCIES = {
+    "associatedpress", "ap", "reuters", "afp", "agencefrancepresse", "dpa", "deutschepresseagentur", "pa",
+    "pamedia", "pressassociation", "ansa", "efe", "agenciaefe", "europapress", "lusa", "kyodo", "kyodonews",
+    "yonhap", "xinhua", "tass", "ria", "interfax", "pti", "ians", "ani", "apa", "sda", "keystonesda", "belga",
+    "anp", "tt", "ntb", "ritzau", "stt", "epa", "anadolu", "anadoluagency", "aap", "canadianpress", "cp",
+    "bloomberg", "upi", "kna", "epd", "dts", "sid", "aa", "ccn", "pap", "mti", "ctk", "tanjug", "hina", "bta",
+    "agerpres", "ana", "ena", "wafa", "mena", "irna", "bernama", "antara", "pna", "vna", "cna", "jiji",
+    "jijipress", "newsis", "news1", "apaots",
+}
 _PROFILE_PATH = {"author", "authors", "people", "person", "profile", "profiles", "staff", "contributor",
                  "contributors", "by", "writer", "writers", "journalist", "journalists", "byline", "reporter"}
 _SLUG = re.compile(r"^[a-z]+(?:-[a-z]+){1,3}$")
@@ -70,19 +96,19 @@ def name_from_url(url: str) -> str | None:
     return " ".join(w.capitalize() for w in slug.split("-"))
 
 
-def _flatten(value: Any, out: list[str], depth: int = 0) -> None:
-    """Collect candidate name strings from JSON-LD-ish values."""
+def _flatten(value: Any, out: list[str], depth: int = 0, keep_organisations: bool = False) -> None:
+    """Collect candidate name strings from JSON-LD-ish values (Organization objects only if asked)."""
     if depth > 5 or value is None:
         return
     if isinstance(value, str):
         out.append(value)
     elif isinstance(value, (list, tuple)):
         for v in value:
-            _flatten(v, out, depth + 1)
+            _flatten(v, out, depth + 1, keep_organisations)
     elif isinstance(value, dict):
         types = value.get("@type")
         types = [types] if isinstance(types, str) else (types if isinstance(types, list) else [])
-        if any(isinstance(t, str) and t.lower() in _ORG_TYPES for t in types):
+        if any(isinstance(t, str) and t.lower() in _ORG_TYPES for t in types) and not keep_organisations:
             return
         name = value.get("name")
         if isinstance(name, list):
@@ -151,10 +177,7 @@ def clean_authors(value: Any, outlet_names: Iterable[str] = ()) -> list[str]:
             continue
         if text.startswith(("http://", "https://", "//", "www.")):
             text = name_from_url(text if "://" in text else "https:" + text.removeprefix("https:")) or ""
-        if "@" in text:
-            bracket = re.search(r"\(([^()@]+)\)", text)
-            text = bracket.group(1) if bracket else _EMAIL.sub("", text)
-        text = _BY.sub("", text).strip()
+        text = _prepare(text)
         parts = _SPLIT.split(text)
         for i, part in enumerate(parts):
             name = part.strip(" .,:;-–—'\"()[]")
@@ -163,10 +186,12 @@ def clean_authors(value: Any, outlet_names: Iterable[str] = ()) -> list[str]:
             if _SLUG.match(name):  # "sophie-foster" (parsely-author on some sites)
                 name = " ".join(w.capitalize() for w in name.split("-"))
             name = _DATELINE.sub("", name)  # "Jane Doe in Valencia" (Guardian-style dateline)
+            if i == 0:  # "Jane Doe Senior Editor"; a later part ending in a job noun is a bio
+                name = _job_tail_off(name)
             if not name:
                 continue
             key = _norm(name)
-            if not key or key in seen or key in outlets:
+            if not key or key in seen or key in outlets or key in _AGENCIES:
                 continue
             # "Variety Staff", "Deadline Team", "Guardian staff reporter": outlet credits, not people.
             if _STAFF.search(name) or _outlet_credit(name, outlets):
@@ -178,3 +203,66 @@ def clean_authors(value: Any, outlet_names: Iterable[str] = ()) -> list[str]:
             seen.add(key)
             out.append(_fix_case(name))
     return out
+
+
+_MONTHS_DAYS = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)"
+                          r"[a-z]*\.?,?$|^(?:on|at|updated|published|posted|am|le|el|il|[|,·•–—-]):?$", re.I)
+
+
+def _date_tail_off(text: str) -> str:
+    """'Jane Doe on April 28, 2023' / 'Jane Doe | 3 hours ago' -> 'Jane Doe': a byline stops at
+    its first number, with the month, weekday or 'on'/'updated' words before it."""
+    m = re.search(r"(?<![^\W\d_])\d", text)  # a number standing alone: "CC7567" is a handle, kept whole
+    if not m:
+        return text
+    words = text[: m.start()].split()
+    while words and _MONTHS_DAYS.match(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
+def _job_tail_off(name: str) -> str:
+    """'Jane Doe Senior TV Critic' -> 'Jane Doe' (a title written after the name without a comma);
+    the name keeps two words, and the words cut must end in a job noun ("Critic", "Writer")."""
+    words = name.split()
+    cut = len(words)
+    while cut > 2 and words[cut - 1].lower().strip(",.") in _JOB_WORDS:
+        cut -= 1
+    cut_off = {w.lower().strip(",.") for w in words[cut:]}
+    return " ".join(words[:cut]) if cut_off & _JOB_TAIL else name
+
+
+def _prepare(text: str) -> str:
+    """One byline string without e-mails, handles, navigation words, "By", parentheses and a
+    trailing date."""
+    if "@" in text:
+        bracket = re.search(r"\(([^()@]+)\)", text)
+        text = bracket.group(1) if bracket else _EMAIL.sub("", text)
+        text = _HANDLE.sub("", text)
+    text = _NAVIGATION.sub(" ", text)
+    text = _PARENS.sub("", text)  # "Jane Doe (jd)", "Jane Doe (dpa)": initials and agency tags
+    return _date_tail_off(_BY.sub("", clean_inline(text))).strip(" |,;:-–—")
+
+
+def organisation_credits(value: Any, outlet_names: Iterable[str] = ()) -> list[str]:
+    """The organisation a byline credits when it names no person: an agency ("dpa",
+    "Associated Press in Valencia"), a staff credit ("TMZ STAFF", "Guardian staff reporter")
+    or the outlet itself ("BBC News"). One credit, as written (ALL-CAPS title-cased)."""
+    raw: list[str] = []
+    _flatten(value, raw, keep_organisations=True)
+    outlets = {_norm(o) for o in outlet_names if o}
+    for item in raw:
+        text = clean_inline(item)
+        if not text or text.startswith(("http://", "https://", "//", "www.")):
+            continue
+        tags = [m.group(1) for m in _PARENS.finditer(text)]
+        for part in [*_SPLIT.split(_prepare(text)), *tags]:
+            name = _DATELINE.sub("", part.strip(" .,:;-–—'\"()[]"))
+            key = _norm(name)
+            if not key or len(name) > 60 or re.search(r"\d", name):
+                continue
+            if key in _AGENCIES or key in outlets or _STAFF.search(name) or _outlet_credit(name, outlets):
+                if name.isupper() and len(name) > 4:  # "TMZ STAFF" -> "TMZ Staff": short words are acronyms
+                    name = " ".join(w if len(w) <= 3 else w.capitalize() for w in name.split())
+                return [name]
+    return []

@@ -105,21 +105,104 @@ def dense_body(tree: etree._Element) -> str:
     return clean_body("\n".join(fold_ws(el.text_content()) for el in best if el.tag in _TEXT_BLOCKS))
 
 
-def generic_body(tree: etree._Element, url: str | None) -> tuple[str, str]:
-    """(body, evidence label): trafilatura over the already-parsed tree (it works on a copy),
-    comments excluded; the linear fallback for huge trees."""
+def _trafilatura(tree: etree._Element, url: str | None) -> str:
     import trafilatura
-
-    if sum(1 for _ in tree.iter()) > MAX_TRAFILATURA_NODES:
-        return dense_body(tree), "dense-fallback"
 
     try:
         text = trafilatura.extract(tree, url=url, include_comments=False, favor_precision=True,
-                                   include_tables=True, output_format="txt", with_metadata=False,
-                                   deduplicate=False)
+                                   include_tables=True, output_format="txt",
+                                   with_metadata=False, deduplicate=False)
     except Exception:  # noqa: BLE001 - trafilatura raises assorted errors on hostile markup
         text = None
-    return clean_body(text or ""), "trafilatura"
+    return clean_body(text or "")
+
+
+def generic_body(tree: etree._Element, url: str | None, nodes: int | None = None) -> tuple[str, str]:
+    """(body, evidence label): trafilatura over the already-parsed tree (it works on a copy),
+    comments excluded; when that body stops early while its container goes on with prose,
+    the rest is added (label "trafilatura+continued"); the linear fallback for huge trees."""
+    if (nodes if nodes is not None else sum(1 for _ in tree.iter())) > MAX_TRAFILATURA_NODES:
+        return dense_body(tree), "dense-fallback"
+    return continue_if_cut(_trafilatura(tree, url), "trafilatura", tree)
+
+
+def continue_if_cut(body: str, label: str, tree: etree._Element) -> tuple[str, str]:
+    """(body, label), or the body continued when it stops early (label + "+continued")."""
+    rest = missed_paragraphs(body, tree) if body else None
+    if rest and sum(len(p) for p in rest) >= _MIN_MISSED_CHARS:
+        return continued(body, rest), f"{label}+continued"
+    return body, label
+
+
+def continued(body: str, rest: list[str]) -> str:
+    """The body with what missed_paragraphs() found: a cut last paragraph completed, then the rest."""
+    paragraphs = body.split("\n\n")
+    if rest and not rest[0][:1].isupper() and not rest[0][:1] in "“\"'‘":  # the cut paragraph's tail
+        paragraphs[-1] = f"{paragraphs[-1]}{'' if rest[0][:1] in ',.;:' else ' '}{rest[0]}"
+        rest = rest[1:]
+    return clean_body("\n\n".join([*paragraphs, *rest]))
+
+
+_NOT_BODY = {"aside", "nav", "footer", "figure", "figcaption", "form", "header", "blockquote"}
+_MIN_MISSED_CHARS = 150  # article text after the body's end that counts as "the page continues"
+
+
+def missed_paragraphs(body: str, tree: etree._Element) -> list[str] | None:
+    """Where a body stops early: the text its container has after the body's last paragraph
+    (the rest of that paragraph, then paragraphs of prose the body does not have); None when
+    the body's end cannot be found in the page."""
+    paragraphs = body.split("\n\n")
+    if not paragraphs or len(paragraphs[-1]) < 40:
+        return None
+    starts = {q[:60] for q in paragraphs if len(q) >= 40}
+    last = paragraphs[-1][:60]
+    ends = tree.xpath("//p[starts-with(normalize-space(.), $last)]", last=last)  # C speed, not a Python loop
+    if not ends:
+        return None
+    end = ends[-1]
+    full_last = fold_ws(end.text_content())
+    # The body's own container: the nearest ancestor of its end holding most of its paragraphs
+    # (teasers of other articles further down the page sit in other containers).
+    container = None
+    for anc in end.iterancestors():
+        inside = sum(1 for q in anc.iter("p") if fold_ws(q.text_content()[:240])[:60] in starts)
+        if inside * 2 >= len(starts):
+            container = anc
+            break
+    if container is None:
+        return None
+    in_body = fold_ws(body)
+    missed: list[str] = []
+    after = False
+    for p in container.iter("p"):
+        if p is end:
+            after = True
+            continue
+        if not after or any(a.tag in _NOT_BODY for a in p.iterancestors()):
+            continue
+        text = fold_ws(p.text_content())
+        if text[:60] not in in_body and _is_prose(text, p):
+            missed.append(text)
+    if len(full_last) > len(paragraphs[-1]) + 20:  # cut inside its own paragraph
+        missed.insert(0, full_last[len(paragraphs[-1]):].strip())
+    return missed
+
+
+_LABEL_LINE = re.compile(r"^[\w ]{2,25}\s?:")  # "MORE: ...", "Published under: ..."
+_NOT_PROSE_CLASS = re.compile(r"caption|credit|related|promo|more|tags|share|newsletter|byline", re.I)
+
+
+def _is_prose(text: str, el: etree._Element) -> bool:
+    """A sentence-ending paragraph of several words: not a caption, a label line or code."""
+    return (len(text) >= 40 and text.count(" ") >= 6 and text[-1] in ".!?\"”’'" and "{" not in text
+            and not _LABEL_LINE.match(text) and not _NOT_PROSE_CLASS.search(el.get("class") or ""))
+
+
+def stops_early(body: str, tree: etree._Element) -> bool:
+    """True when the body ends while the article's container goes on with paragraphs of prose
+    (at least _MIN_MISSED_CHARS) that the body does not have."""
+    rest = missed_paragraphs(body, tree)
+    return rest is not None and sum(len(p) for p in rest) >= _MIN_MISSED_CHARS
 
 
 def emphasized_texts(tree: etree._Element, body: str, limit: int = 50) -> list[str]:

@@ -24,15 +24,17 @@ import lxml.html
 from lxml import etree
 
 from newsagg.extract import body as bodymod
+from newsagg.extract import dates
 from newsagg.extract import meta as metamod
-from newsagg.extract.authors import clean_authors
+from newsagg.extract import title as headlines
+from newsagg.extract.authors import clean_authors, organisation_credits
 from newsagg.extract.decode import decode_html
 from newsagg.extract.jsonld import JsonLd, first_str, parse_jsonld, str_list
+from newsagg.extract.parsers import get_parser
 from newsagg.extract.result import PageResult
 from newsagg.extract.status import NOT_ARTICLE, classify, non_html
-from newsagg.normalize.dates import parse_date
 from newsagg.normalize.language import normalise_language_tag
-from newsagg.normalize.text import clean_inline, clean_title
+from newsagg.normalize.text import clean_inline
 from newsagg.normalize.urls import canonical_url
 
 MAX_CHARS = 4_000_000  # a huge page is cut here: articles are far smaller, and lxml time grows with size
@@ -42,9 +44,17 @@ _BYLINE_XPATHS = (
     '//a[@rel="author"]', '//*[contains(@class, "byline")]//a[contains(@href, "/author")]',
     '//*[contains(@class, "author-name") or contains(@class, "author__name") or contains(@class, "byline__name")]',
     '//*[contains(@class, "byline") and not(.//*[contains(@class, "byline")])]',
+    # Author boxes by class (not bios), then "By ..." lines in the visible text (found from their
+    # text nodes: normalize-space(.) on every element would read the whole page many times).
+    '//*[@class][contains(@class, "author") or contains(@class, "writer")][not(contains(@class, "bio"))]'
+    '[string-length(normalize-space(.)) < 80]',
+    '//text()[starts-with(normalize-space(), "By ") or starts-with(normalize-space(), "by ")]'
+    '/parent::*[self::p or self::div or self::span or self::address or self::li]'
+    '[string-length(normalize-space(.)) < 100]',
 )
 _TIME_XPATHS = ('//*[@itemprop="datePublished"]/@datetime', '//*[@itemprop="datePublished"]/@content',
-                "//article//time/@datetime", "//time[@pubdate]/@datetime")
+                "//article//time[not(ancestor::aside or ancestor::footer)]/@datetime",
+                "//time[@pubdate]/@datetime")
 
 
 def _tz(name: str) -> tzinfo:
@@ -112,11 +122,7 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
     """
     text, _enc = decode_html(html, content_type) if isinstance(html, bytes) else (html, "str")
     result = PageResult(url=url)
-    site_parser = None
-    if parser:
-        from crawler.parsers import get_parser
-
-        site_parser = get_parser(parser)
+    site_parser = get_parser(parser) if parser else None
     if http_status >= 400:  # an error or challenge page: its "metadata" is the error page's
         result.status = classify(text=text, body="", http_status=http_status, is_article=False,
                                  accessible_for_free=None)
@@ -138,11 +144,11 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
     plabel = ""
     if site_parser is not None:
         try:
-            parsed = site_parser.parse(tree, url) or {}
+            parsed = site_parser.parse(tree, url).present()
         except Exception:  # noqa: BLE001 - a broken parser must not lose the page; generic path goes on
             parsed = {}
-        plabel = f"parser:{site_parser.NAME}@{site_parser.VERSION}"
-    overrides: frozenset[str] = getattr(site_parser, "OVERRIDES", frozenset())
+        plabel = site_parser.label
+    overrides = site_parser.overrides if site_parser is not None else frozenset()
     outlets = _outlet_names(url, meta, ld)
     base = url or meta.canonical or meta.get("og:url")
     pick = _Picker(result)
@@ -152,33 +158,63 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
         mine = [(parsed.get(field), plabel)] if field in parsed else []
         return [*mine, *generic, *page] if field in overrides else [*generic, *mine, *page]
 
-    # Title: og:title before the JSON-LD headline by default, as the headline is often the SEO
-    # variant (on article-pages og:title is the displayed headline on 42 of 55 pages, the JSON-LD
-    # headline on 33). Outlets whose headline lives elsewhere declare it (`headline` in sources.toml).
+    # Title: the headline a reader sees (the article's h1 when it agrees in substance with the
+    # metadata titles), else og:title before the JSON-LD headline, which is often the SEO variant.
+    # Outlets whose headline lives elsewhere declare it (`headline` in sources.toml).
     og_title, og_label = meta.first(metamod.TITLE_KEYS[:1])
-    titles = {"og": (og_title, og_label),
-              "jsonld": (first_str(art.get("headline")) or first_str(art.get("name")), "jsonld"),
+    ld_title = first_str(art.get("headline")) or first_str(art.get("name"))
+    titles = {"og": (og_title, og_label), "jsonld": (ld_title, "jsonld"),
               "title-tag": (meta.title_tag, "title-tag"), "h1": (lambda: _h1(tree), "h1")}
     generic = [titles["og"], titles["jsonld"], *[(meta.get(k), lab) for k, lab in metamod.TITLE_KEYS[1:]]]
     from_page = [titles["title-tag"], titles["h1"]]
     lead = titles.get(headline or "")
+    seen_h1 = None
     if lead is not None:  # the declared evidence first, the rest in the usual order after it
         generic = [lead, *(c for c in generic if c is not lead)]
         from_page = [c for c in from_page if c is not lead]
-    pick.take("title", order("title", generic, from_page), lambda v: _clean_title(v, outlets))
+    else:
+        # The h1 must agree with the article's metadata titles (the <title> only when there are none).
+        meta_titles = [clean_inline(v) for v, _ in generic if v] or [clean_inline(meta.title_tag)]
+        seen_h1 = headlines.visible_headline(tree, meta_titles, outlets, url)
+        if seen_h1:
+            generic = [_agreeing(seen_h1, generic), *generic]
+    others = [h for h in (seen_h1, clean_inline(ld_title) if ld_title else None) if h]
+    pick.take("title", order("title", generic, from_page), lambda v: _clean_title(v, outlets, url, others))
 
-    # Dates: the first that parses and is plausible.
+    # Dates: the first that parses and is plausible. A zone written in the value wins; a zone-less
+    # value is read in the outlet's zone, else the page's own (see extract/dates.py).
+    published_values = [(first_str(art.get("datePublished")), "jsonld"),
+                        (first_str(art.get("dateCreated")), "jsonld:dateCreated"),
+                        *[(v, lab) for k, lab in metamod.PUBLISHED_KEYS for v in meta.all(k)[:1]]]
+    modified_values = [(first_str(art.get("dateModified")), "jsonld"),
+                       *[(v, lab) for k, lab in metamod.MODIFIED_KEYS for v in meta.all(k)[:1]]]
+    zone, zone_from = tz, "outlet"
+    if tz is timezone.utc:  # no outlet zone known: the page's
+        found, how = dates.page_zone([v for v, _ in (*published_values, *modified_values) if isinstance(v, str)],
+                                     meta.lang, url)
+        if found is not None:
+            zone, zone_from = found, how
+
     def date(v: Any) -> datetime | None:
-        return parse_date(v, tz, now)[0] if isinstance(v, (str, datetime)) else None
+        return dates.parse_page_date(v, zone, now)
 
-    pick.take("published", order("published", [(first_str(art.get("datePublished")), "jsonld"),
-                                               (first_str(art.get("dateCreated")), "jsonld:dateCreated"),
-                                               *[(v, lab) for k, lab in metamod.PUBLISHED_KEYS
-                                                 for v in meta.all(k)[:1]]],
+    pick.take("published", order("published", published_values,
                                  [(lambda xp=xp: _xp_first(tree, xp), "time-tag") for xp in _TIME_XPATHS]), date)
-    pick.take("modified", order("modified", [(first_str(art.get("dateModified")), "jsonld"),
-                                             *[(v, lab) for k, lab in metamod.MODIFIED_KEYS for v in meta.all(k)[:1]]]),
-              date)
+    counted: list[int] = []
+
+    def huge() -> bool:
+        """Page-wide searches are skipped on huge pages (counted once, only when a search is due)."""
+        if not counted:
+            counted.append(sum(1 for _ in tree.iter()))
+        return counted[0] > bodymod.MAX_TRAFILATURA_NODES
+
+    if result.published is None and not huge():  # metadata has none: the date shown on the page
+        shown, label = dates.visible_date(tree, zone, now, url)
+        if shown is not None:
+            result.published, result.evidence["published"] = shown, label
+    pick.take("modified", order("modified", modified_values), date)
+    if result.published is not None and zone_from != "outlet":
+        result.evidence["published_zone"] = zone_from  # where a zone-less date's zone came from
     if result.published and result.modified and result.modified < result.published:
         result.modified = None  # an "updated" before publication is a template default, not a date
         result.evidence.pop("modified", None)
@@ -187,10 +223,19 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
     author_value = ld.resolve(art.get("author")) if art else None
     if author_value is None and art:
         author_value = ld.resolve(art.get("creator"))
-    pick.take("authors", order("authors", [(author_value, "jsonld"),
-                                           *[(meta.all(k), lab) for k, lab in metamod.AUTHOR_KEYS]],
-                               [(lambda xp=xp: _byline(tree, xp), "byline") for xp in _BYLINE_XPATHS]),
-              lambda v: clean_authors(v, outlets) or None)
+    searched: dict[str, list[str] | None] = {}  # each byline search runs once (persons, then organisations)
+
+    def byline(xp: str) -> list[str] | None:
+        if xp not in searched:
+            searched[xp] = None if xp in _BYLINE_XPATHS[-2:] and huge() else _byline(tree, xp)
+        return searched[xp]
+
+    author_evidence = order("authors", [(author_value, "jsonld"),
+                                        *[(meta.all(k), lab) for k, lab in metamod.AUTHOR_KEYS]],
+                            [(lambda xp=xp: byline(xp), "byline") for xp in _BYLINE_XPATHS])
+    pick.take("authors", author_evidence, lambda v: clean_authors(v, outlets) or None)
+    if not result.authors:  # no person named anywhere: the agency or staff credit, as an organisation
+        pick.take("authors", author_evidence, lambda v: organisation_credits(v, outlets) or None)
 
     # Description, image, section, tags
     pick.take("description", order("description", [(first_str(art.get("description")), "jsonld"),
@@ -231,7 +276,7 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
             body, how = bodymod.clean_body(text_value), label
             break
     if not body:
-        body, how = bodymod.generic_body(tree, url)
+        body, how = bodymod.generic_body(tree, url, counted[0] if counted else None)
     body = bodymod.drop_leading_title(body, result.title)
     result.body = body
     if body:
@@ -250,15 +295,23 @@ def extract_page(html: str | bytes, url: str | None = None, *, parser: str | Non
     return result
 
 
-_BY_SUFFIX = re.compile(r"\s+(?:\||\*|-|–|—)\s+by\s+[^|*]{2,60}$", re.I)
-_STAR_SEP = re.compile(r"\s+\*\s+")
+def _clean_title(value: str, outlets: list[str], url: str | None, others: list[str]) -> str | None:
+    """Headline without " | Outlet", " | Section | Outlet", " | by Author" or date segments."""
+    return headlines.strip_site_name(value, outlets, url, others)[:1000] or None
 
 
-def _clean_title(value: str, outlets: list[str]) -> str | None:
-    """Headline without " | Outlet" or " | Outlet | by Author" suffixes."""
-    text = _BY_SUFFIX.sub("", clean_inline(value))
-    text = _STAR_SEP.sub(" | ", text)
-    return clean_title(text, outlets)[:1000] or None
+def _agreeing(seen: str, candidates: list[tuple[Any, str | None]]) -> tuple[Any, str | None]:
+    """The visible headline, as the metadata title that says the same (same words and evidence
+    label as before when they agree), else as the h1 itself."""
+    key = headlines.norm(seen)
+    for value, label in candidates:
+        if value and headlines.norm(clean_inline(value)) == key:
+            return value, label
+    for value, label in candidates:  # a kicker set inside the h1: "Exclusive: <headline>", "LIVE <headline>"
+        said = clean_inline(value) if value else ""
+        if said and seen.endswith(said) and len(seen[: -len(said)].split()) <= 2:
+            return value, label
+    return seen, "h1"
 
 
 def _h1(tree: etree._Element) -> str | None:

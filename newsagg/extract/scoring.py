@@ -91,6 +91,16 @@ class MetaPage:
     title: str | None
     authors: list[str] | None
     published: str | None
+    body: str | None = None  # fundus pages: summary, section headlines and paragraphs
+
+
+def _fundus_body(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return None
+    parts = list(body.get("summary") or [])
+    for section in body.get("sections") or []:
+        parts += [*(section.get("headline") or []), *(section.get("paragraphs") or [])]
+    return "\n\n".join(p for p in parts if isinstance(p, str)) or None
 
 
 def meta_pages(corpus: Path) -> Iterator[MetaPage]:
@@ -104,7 +114,7 @@ def meta_pages(corpus: Path) -> Iterator[MetaPage]:
         if "json" in gt:
             exp = json.loads((base / gt["json"]).read_text("utf-8"))[gt["version_key"]]
             yield MetaPage(rec["id"], rec["url"], base / rec["html"], crawl, exp.get("title"),
-                           exp.get("authors"), exp.get("publishing_date"))
+                           exp.get("authors"), exp.get("publishing_date"), _fundus_body(exp.get("body")))
         elif "fields" in gt:
             f = gt["fields"]
             yield MetaPage(rec["id"], rec["url"], base / rec["html"], crawl, f.get("title"),
@@ -174,8 +184,12 @@ def _registry(sources: list[Any] | None) -> list[Any]:
 
 def evaluate_bodies(corpus: Path, with_trafilatura: bool = True, sources: list[Any] | None = None) -> dict[str, Any]:
     """Body P/R/F1 on article-extraction-dev: ours, trafilatura runs, stored outputs. Pages are
-    extracted as `newsagg extract` does: with the settings of the registry source serving the URL."""
+    extracted as `newsagg extract` does: with the settings of the registry source serving the URL.
+    Each page also says whether its body stops early while the page goes on."""
     from newsagg.extract import extract_page
+    from newsagg.extract.body import stops_early
+    from newsagg.extract.decode import decode_html
+    from newsagg.extract.page import parse_tree
     from newsagg.sources import page_options_for
 
     registry = _registry(sources)
@@ -190,8 +204,10 @@ def evaluate_bodies(corpus: Path, with_trafilatura: bool = True, sources: list[A
         row = shingle_tp_fp_fn(p.body, res.body)
         rows["newsagg"].append(row)
         evidence[res.evidence.get("body", "none")] += 1
+        tree = parse_tree(decode_html(raw)[0])
         entry = {"key": p.key, "url": p.url, "status": res.status, "body_from": res.evidence.get("body"),
-                 "newsagg_f1": prf([row])["f1"]}
+                 "newsagg_f1": prf([row])["f1"],
+                 "stops_early": bool(res.body and tree is not None and stops_early(res.body, tree))}
         if with_trafilatura:
             for name, opts in TRAFILATURA_RUNS.items():
                 r = shingle_tp_fp_fn(p.body, trafilatura_body(raw, p.url or None, **opts))
@@ -203,7 +219,8 @@ def evaluate_bodies(corpus: Path, with_trafilatura: bool = True, sources: list[A
     for name, bodies in stored.items():
         tools[f"stored:{name}"] = (prf([shingle_tp_fp_fn(p.body, bodies[p.key]) for p in pages])
                                    if bodies is not None else None)
-    return {"pages": len(pages), "tools": tools, "body_evidence": dict(evidence), "per_page": per_page}
+    return {"pages": len(pages), "tools": tools, "body_evidence": dict(evidence), "per_page": per_page,
+            "stops_early": [e["key"] for e in per_page if e["stops_early"]]}
 
 
 def evaluate_entertainment_bodies(corpus: Path, with_trafilatura: bool = True,
@@ -240,21 +257,78 @@ def evaluate_entertainment_bodies(corpus: Path, with_trafilatura: bool = True,
     return {"pages": len(rows["newsagg"]), "skipped": skipped, "tools": {k: prf(v) for k, v in rows.items()}}
 
 
-def evaluate_metadata(corpus: Path, sources: list[Any] | None = None) -> dict[str, Any]:
+def _dataset(page_id: str) -> str:
+    """'fundus/us/APNews_...' -> 'fundus-us'; 'readability/tmz-1' -> 'readability'."""
+    parts = page_id.split("/")
+    return f"{parts[0]}-{parts[1]}" if parts[0] == "fundus" else parts[0]
+
+
+def title_family(expected: str, got: str | None) -> str:
+    """Why a title missed: 'missing', 'site-name' (the expected headline plus more around it) or
+    'headline-choice' (another headline of the page)."""
+    if not got:
+        return "missing"
+    e, g = _fold(expected).casefold(), _fold(got).casefold()
+    extra = g[len(e):] if g.startswith(e) else (g[: -len(e)] if g.endswith(e) and e else "")
+    # A site name or section hangs on a separator: " | Outlet", " - National", "：Site".
+    return "site-name" if extra.strip() and re.search(r"^\s*[|\-–—:：·•»*/]|[|\-–—:：·•»*/]\s*$", extra) \
+        else "headline-choice"
+
+
+def authors_family(expected: list[str], got: list[str]) -> str:
+    """'missing', 'organisation' (an agency/staff/outlet credit expected, none given), 'extra-text'
+    (a name with navigation, job or initials left on it), 'extra-name', 'missed-name' or 'wrong'."""
+    e = {_fold(a).casefold() for a in expected}
+    g = {_fold(a).casefold() for a in got}
+    if not g:
+        return "organisation" if len(e) == 1 and not any(" " in x and x.istitle() for x in expected) else "missing"
+    if any(x != y and x in y for x in e for y in g):
+        return "extra-text"
+    if e < g:
+        return "extra-name"
+    if g < e:
+        return "missed-name"
+    return "wrong"
+
+
+def date_family(expected: str, got: datetime | None) -> str:
+    """'missing', 'zone' (off by whole hours: the zone was misread) or 'wrong'."""
+    if got is None:
+        return "missing"
+    exp = datetime.fromisoformat(expected)
+    exp = exp if exp.tzinfo else exp.replace(tzinfo=timezone.utc)
+    hours = (got - exp) / timedelta(hours=1)
+    return "zone" if hours == int(hours) and abs(hours) <= 14 else "wrong"
+
+
+def evaluate_metadata(corpus: Path, sources: list[Any] | None = None,
+                      with_trafilatura: bool = False) -> dict[str, Any]:
     """Title / published / author accuracy on the article-pages that have those fields (pages
-    extracted with their registry source's settings, as `newsagg extract` does)."""
+    extracted with their registry source's settings, as `newsagg extract` does), per dataset and
+    with each miss put in its failure family; body F1 on the publisher (fundus) pages, which carry
+    an expected body, with trafilatura on the same pages when asked; bodies that stop early."""
     from newsagg.extract import extract_page
+    from newsagg.extract.body import stops_early
+    from newsagg.extract.decode import decode_html
+    from newsagg.extract.page import parse_tree
     from newsagg.sources import page_options_for
 
     registry = _registry(sources)
 
     counts = {k: [0, 0] for k in ("title", "published", "authors")}
+    datasets: dict[str, dict[str, list[int]]] = {}
+    families: dict[str, Counter[str]] = {k: Counter() for k in counts}
+    body_rows: dict[str, list[tuple[float, float, float]]] = {"newsagg": []}
+    stopped: list[str] = []
     per_page: list[dict[str, Any]] = []
+    classify = {"title": title_family, "published": date_family, "authors": authors_family}
     for p in meta_pages(corpus):
         if not any_meta(p):
             continue
-        res = extract_page(load_page(p.path), p.url, **page_options_for(p.url, registry))
+        raw = load_page(p.path)
+        res = extract_page(raw, p.url, **page_options_for(p.url, registry))
         entry: dict[str, Any] = {"id": p.id}
+        per_set = datasets.setdefault(_dataset(p.id), {k: [0, 0] for k in counts})
         for field, expected, ok_fn, got in (
                 ("title", p.title, title_match, res.title),
                 ("published", p.published, date_match, res.published),
@@ -262,12 +336,29 @@ def evaluate_metadata(corpus: Path, sources: list[Any] | None = None) -> dict[st
             if not expected:
                 continue
             ok = ok_fn(expected, got)  # type: ignore[operator]
-            counts[field][0] += ok
-            counts[field][1] += 1
+            for tally in (counts[field], per_set[field]):
+                tally[0] += ok
+                tally[1] += 1
             if not ok:
+                family = classify[field](expected, got)  # type: ignore[operator]
+                families[field][family] += 1
                 entry[field] = {"expected": expected, "got": got.isoformat() if isinstance(got, datetime) else got,
-                                "from": res.evidence.get(field)}
+                                "from": res.evidence.get(field), "family": family}
+        if p.body:
+            body_rows["newsagg"].append(shingle_tp_fp_fn(p.body, res.body))
+            if with_trafilatura:
+                body_rows.setdefault("trafilatura", []).append(
+                    shingle_tp_fp_fn(p.body, trafilatura_body(raw, p.url, **TRAFILATURA_RUNS["trafilatura"])))
+        tree = parse_tree(decode_html(raw)[0])
+        if res.body and tree is not None and stops_early(res.body, tree):
+            stopped.append(p.id)
         per_page.append(entry)
     return {"accuracy": {k: (c[0] / c[1] if c[1] else None) for k, c in counts.items()},
             "counts": {k: {"right": c[0], "of": c[1]} for k, c in counts.items()},
+            "datasets": {name: {k: {"right": c[0], "of": c[1]} for k, c in fields.items() if c[1]}
+                         for name, fields in sorted(datasets.items())},
+            "families": {k: dict(v) for k, v in families.items()},
+            "publisher_bodies": {"pages": len(body_rows["newsagg"]),
+                                 "tools": {k: prf(v) for k, v in body_rows.items()}},
+            "stops_early": stopped,
             "misses": [e for e in per_page if len(e) > 1]}

@@ -11,15 +11,10 @@ Version history: 1 - first version.
 
 from __future__ import annotations
 
-from typing import Any
-
 from lxml import etree
 
-from crawler.parsers import first, paragraphs, text_of
-
-NAME = "hearst"
-VERSION = 1
-OVERRIDES = frozenset({"body"})
+from newsagg.extract.parsers import ParsedPage, Parser
+from newsagg.extract.parsers._markup import first, paragraphs, text_of, texts
 
 _BODY = ('//div[contains(concat(" ", @class, " "), " article-body-content ")]',
          '//div[contains(@class, "standard-body-content")]', '//*[@data-journey-content]',
@@ -31,29 +26,23 @@ _DROP = ('.//script | .//style | .//noscript | .//iframe | .//figure | .//form |
 _TITLE = ('//h1[contains(@class, "content-hed")]', '//header//h1', "//h1")
 
 
-def parse(tree: etree._Element, url: str | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def parse(tree: etree._Element, url: str | None = None) -> ParsedPage:
+    body, emph = "", ()
     body_el = first(tree, _BODY)
     if body_el is not None:
         body, emph = paragraphs(body_el, _DROP)
-        if body:
-            out["body"], out["emphasized"] = body, emph
-    out["title"] = text_of(first(tree, _TITLE))
-    names = [text_of(a) for a in tree.xpath('//*[contains(@class, "byline")]//*[contains(@class, "byline-name")]'
-                                            ' | //*[contains(@class, "byline")]//a[@rel="author"]')]
-    if names := [n for n in names if n]:
-        out["authors"] = list(dict.fromkeys(names))
     stamp = first(tree, ('//time[contains(@class, "content-info-date")]/@datetime',
                          '//*[contains(@class, "content-info")]//time/@datetime'))
-    if stamp:
-        out["published"] = str(stamp)
-    dek = text_of(first(tree, ('//*[contains(@class, "content-dek")]',)))
-    if dek:
-        out["description"] = dek
-    section = text_of(first(tree, ('//*[contains(@class, "content-header")]//a[contains(@class, "section-link")]',)))
-    if section:
-        out["section"] = section
-    tags = [text_of(a) for a in tree.xpath('//*[contains(@class, "tags-list")]//a')]
-    if tags := [t for t in tags if t]:
-        out["tags"] = list(dict.fromkeys(tags))
-    return {k: v for k, v in out.items() if v}
+    return ParsedPage(
+        title=text_of(first(tree, _TITLE)),
+        authors=texts(tree, '//*[contains(@class, "byline")]//*[contains(@class, "byline-name")]'
+                            ' | //*[contains(@class, "byline")]//a[@rel="author"]'),
+        published=str(stamp) if stamp else None,
+        body=body or None, emphasized=emph if body else (),
+        description=text_of(first(tree, ('//*[contains(@class, "content-dek")]',))),
+        section=text_of(first(tree, ('//*[contains(@class, "content-header")]'
+                                     '//a[contains(@class, "section-link")]',))),
+        tags=texts(tree, '//*[contains(@class, "tags-list")]//a'))
+
+
+PARSER = Parser(name="hearst", version=1, parse=parse, overrides=frozenset({"body"}))

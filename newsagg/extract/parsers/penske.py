@@ -11,15 +11,10 @@ Version history: 1 - first version.
 
 from __future__ import annotations
 
-from typing import Any
-
 from lxml import etree
 
-from crawler.parsers import first, paragraphs, text_of
-
-NAME = "penske"
-VERSION = 1
-OVERRIDES = frozenset({"body"})
+from newsagg.extract.parsers import ParsedPage, Parser
+from newsagg.extract.parsers._markup import first, paragraphs, text_of, texts
 
 _BODY = ('//*[@itemprop="articleBody"]', '//div[contains(concat(" ", @class, " "), " a-content ")]',
          '//div[contains(concat(" ", @class, " "), " c-content ")]',
@@ -38,34 +33,26 @@ _AUTHORS = ('//*[contains(@class, "c-byline")]//a[contains(@class, "c-byline__li
             '//*[contains(@class, "author")]//*[@itemprop="name"]')
 
 
-def parse(tree: etree._Element, url: str | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def parse(tree: etree._Element, url: str | None = None) -> ParsedPage:
+    body, emph = "", ()
     body_el = first(tree, _BODY)
     if body_el is not None:
         body, emph = paragraphs(body_el, _DROP)
-        if body:
-            out["body"], out["emphasized"] = body, emph
-    out["title"] = text_of(first(tree, _TITLE))
+    authors: tuple[str, ...] = ()
     for xp in _AUTHORS:
-        names = [text_of(a) for a in tree.xpath(xp)]
-        names = [n for n in names if n]
-        if names:
-            out["authors"] = list(dict.fromkeys(names))
+        if authors := texts(tree, xp):
             break
     stamp = first(tree, ('//time[@itemprop="datePublished"]/@datetime',
                          '//time[contains(@class, "c-timestamp")][not(contains(@class, "updated"))]/@datetime',
                          "//article//time/@datetime"))
-    if stamp:
-        out["published"] = str(stamp)
     updated = first(tree, ('//time[@itemprop="dateModified"]/@datetime',
                            '//time[contains(@class, "c-timestamp--updated")]/@datetime'))
-    if updated:
-        out["modified"] = str(updated)
-    tags = [text_of(a) for a in tree.xpath('//*[contains(@class, "c-tags")]//a[@rel="tag" or '
-                                           'contains(@class, "c-tags__link")]')]
-    if tags := [t for t in tags if t]:
-        out["tags"] = list(dict.fromkeys(tags))
-    section = text_of(first(tree, ('//*[contains(@class, "c-breadcrumbs")]//a[last()]',)))
-    if section:
-        out["section"] = section
-    return {k: v for k, v in out.items() if v}
+    return ParsedPage(
+        title=text_of(first(tree, _TITLE)), authors=authors,
+        published=str(stamp) if stamp else None, modified=str(updated) if updated else None,
+        body=body or None, emphasized=emph if body else (),
+        tags=texts(tree, '//*[contains(@class, "c-tags")]//a[@rel="tag" or contains(@class, "c-tags__link")]'),
+        section=text_of(first(tree, ('//*[contains(@class, "c-breadcrumbs")]//a[last()]',))))
+
+
+PARSER = Parser(name="penske", version=1, parse=parse, overrides=frozenset({"body"}))
