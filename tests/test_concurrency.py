@@ -163,3 +163,35 @@ def test_two_processes_seeding_an_empty_catalogue_seed_it_once(postgres_url: str
     for e in engines:
         e.dispose()
     assert not errors and count == len(load_starter_catalogue())
+
+
+# Page extraction in a process pool (crawler/extraction_pool.py): a process that dies costs one page.
+
+def _upper_or_die(text: str) -> str:
+    if text == "die":
+        import os
+
+        os._exit(3)  # as a segfault or an OOM kill would: no exception, the process is gone
+    return text.upper()
+
+
+def test_extraction_pool_process_crash_costs_only_its_page() -> None:
+    import pytest
+
+    from crawler.extraction_pool import ExtractionCrashed, ExtractionPool
+
+    pool = ExtractionPool(2)
+    try:
+        before = [pool.submit(_upper_or_die, f"page{i}") for i in range(3)]
+        fatal = pool.submit(_upper_or_die, "die")
+        after = [pool.submit(_upper_or_die, f"later{i}") for i in range(3)]
+        with pytest.raises(ExtractionCrashed):
+            fatal.result(timeout=120)
+        assert [f.result(timeout=120) for f in before] == [f"PAGE{i}" for i in range(3)]
+        assert [f.result(timeout=120) for f in after] == [f"LATER{i}" for i in range(3)]
+        # the pool was rebuilt: it goes on working, and an ordinary exception stays that page's own
+        assert pool.submit(_upper_or_die, "next").result(timeout=120) == "NEXT"
+        with pytest.raises(AttributeError):
+            pool.submit(_upper_or_die, None).result(timeout=120)
+    finally:
+        pool.shutdown()
