@@ -130,8 +130,15 @@ class StoryWriter:
                                 .values(story_id=story_id[merged[old_key]]))
                 session.execute(delete(StoryRow).where(StoryRow.id == old_id))
                 touched.discard(old_id)
+        def survivor(key: str) -> str:  # a story folded into another later in this batch
+            seen = {key}
+            while key in merged and merged[key] not in seen:
+                key = merged[key]
+                seen.add(key)
+            return key
+
         session.execute(update(ArticleRow), [
-            {"id": id_of[d.key], "story_id": story_id[d.story_key],
+            {"id": id_of[d.key], "story_id": story_id[survivor(d.story_key)],
              "duplicate_of_id": id_of.get(d.duplicate_of) if d.duplicate_of is not None else None}
             for d in decisions])
         sigs = [{"article_id": id_of[d.key], "text_hash": d.text_hash, "minhash": d.minhash,

@@ -195,3 +195,35 @@ def test_extraction_pool_process_crash_costs_only_its_page() -> None:
             pool.submit(_upper_or_die, None).result(timeout=120)
     finally:
         pool.shutdown()
+
+
+def test_a_story_folded_into_another_in_the_same_batch_takes_its_articles_along(tmp_path, corpus_dir) -> None:
+    """Overlapping real texts make stories merge inside one batch: the articles decided into the
+    folded story earlier in the batch go to the survivor (no dangling story id)."""
+    import gzip
+    import re
+    from datetime import timedelta
+
+    from newsagg.ingest import Ingestor
+    from models.schema import StoryRow
+
+    pages = sorted((corpus_dir / "article-extraction-dev" / "html").glob("*.html.gz"))[:10]
+    words = " ".join(" ".join(re.sub(r"<[^>]+>", " ", gzip.decompress(p.read_bytes()).decode("utf-8", "replace"))
+                              .split()[:2000]) for p in pages).split()
+    engine = open_database(str(tmp_path / "stories.db"))
+    ingestor = Ingestor(engine, link_shows=False)
+    for batch in range(8):
+        articles = []
+        for n in range(batch * 25, batch * 25 + 25):
+            story = n // 2
+            articles.append(Article(
+                source="w", canonical_url=f"https://w.example/{n}", url=f"https://w.example/{n}",
+                title=f"Story {story} " + " ".join(words[story % 900:story % 900 + 8]), guid=f"g{n}", summary="s",
+                published_at=T0 + timedelta(minutes=n), body=" ".join(words[story * 37 % 5000:story * 37 % 5000 + 250])))
+        ingestor.ingest(articles)
+    with Session(engine) as session:
+        stories = set(session.scalars(select(StoryRow.id)))
+        assigned = list(session.scalars(select(ArticleRow.story_id)))
+    engine.dispose()
+    assert len(assigned) == 200 and set(assigned) <= stories and None not in assigned
+    assert len(set(assigned)) < 100  # the overlaps did merge stories
