@@ -16,7 +16,7 @@ import typer
 def worker(
     concurrency: Annotated[Optional[int], typer.Option(
         "--concurrency", "-c", help="Crawls at once in this worker (threads sharing one reactor; page extraction uses "
-                                   "every core through the process pool) [default: CPU count]")]
+                                   "every core through the process pool) (default: the CPU count)")]
     = None,
     queues: Annotated[Optional[str], typer.Option(
         "--queues", "-Q", help="Comma-separated queues to consume [env: NEWSAGG_QUEUE; default newsagg]")] = None,
