@@ -152,7 +152,15 @@ class WorkerRuntime:
                              timeout)
             if holder:
                 crawler = holder[0]
-                reactor_thread.call(lambda: deferred_from_coro(crawler.stop_async()))
+                message = timeout_message(timeout)
+
+                def stop() -> Any:
+                    # in the run record even if the crawl closes after the task gave up waiting
+                    for source in sources:
+                        crawler.stats.set_value(f"newsagg/{source.name}/last_error", message)
+                    return deferred_from_coro(crawler.stop_async())
+
+                reactor_thread.call(stop)
             try:
                 done.result(STOP_GRACE)
                 return CrawlOutcome(True, state["item_errors"], "timeout")
@@ -162,6 +170,10 @@ class WorkerRuntime:
         finally:
             if holder:
                 reactor_thread.call(lambda: _release(holder.pop()))
+
+
+def timeout_message(timeout: float) -> str:
+    return f"crawl timed out after {timeout:.0f}s (NEWSAGG_CRAWL_TIMEOUT); stopped"
 
 
 def _release(crawler: Any) -> None:

@@ -168,6 +168,8 @@ def run_source(source: str, sources_file: str | None, db_url: str | None,
 
 def _locked_crawl(runtime: Any, engine: Engine, source: str, sources_file: str | None, url: str,
                   dispatched_at: str | None) -> dict[str, Any]:
+    from newsagg.distributed.runtime import timeout_message
+
     closed = close_interrupted_runs(engine, source)
     if closed:
         logger.warning("source %s: closed %d interrupted run(s) of a dead worker", source, closed)
@@ -199,8 +201,7 @@ def _locked_crawl(runtime: Any, engine: Engine, source: str, sources_file: str |
                                                    "the task is retried", status="interrupted")
         raise DatabaseLost(f"source {source}: {outcome.item_errors} item(s) not stored")
     if error is None and outcome.reason == "timeout":
-        record_failure(engine, source, started_at, f"crawl timed out after {timeout:.0f}s "
-                                                   f"(NEWSAGG_CRAWL_TIMEOUT); stopped", status="partial")
+        record_failure(engine, source, started_at, timeout_message(timeout), status="partial")
         error = f"crawl timed out after {timeout:.0f}s"
     close_interrupted_runs(engine, source)  # a crawl that could not close left its row open
     run = _last_run(engine, source, started_at)
