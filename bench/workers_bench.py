@@ -1,12 +1,15 @@
-"""Distributed crawl throughput: items/s with 1, 2 and 3 Celery workers (one crawl at a
-time each) on this machine, plus the ceilings that matter for N machines: PostgreSQL
-article writes/s (ArticleStore, batches of 500) and Redis task enqueues/s.
+"""Long-lived workers at production-like sizes, in one run: items/s for one in-process crawl,
+one worker and two workers; a poll of an unchanged feed (worker CPU ms); peak RSS per worker
+with the 12k-show catalogue imported; memory over many tasks; story-lock wait with 2 and 4
+concurrent writers; PostgreSQL and Redis ceilings for the N-machine estimate.
 
-    PYTHONPATH=. .venv/bin/python bench/workers_bench.py [--sources 24] [--items 40]
+    PYTHONPATH=. .venv/bin/python bench/workers_bench.py [--sources 24] [--items 40] [--polls 500]
 
-Needs the local PostgreSQL (NEWSAGG_TEST_POSTGRES_URL, default database `test`) and
-Redis (NEWSAGG_TEST_REDIS_URL). Everything is served by a local FixtureServer: every
-item is a feed entry plus its article page. Writes bench/results/workers.json.
+Every item is a feed entry plus a real article page (bench/corpus_site.py: the
+article-extraction benchmark's pages, ~150 KB each) served on 127.0.0.1. Needs the local
+PostgreSQL (NEWSAGG_TEST_POSTGRES_URL, default database `test`; each measurement gets its own
+schema) and Redis (NEWSAGG_TEST_REDIS_URL). Writes bench/results/workers.json, with the load
+average before and after (the machine may be shared: compare figures of one run only).
 """
 
 from __future__ import annotations
@@ -14,26 +17,33 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from conftest import registry_toml  # noqa: E402
-from newsagg.demo.server import FixtureServer, Resource  # noqa: E402
+from corpus_site import load_pages, serve_sources, write_result  # noqa: E402
+from newsagg.demo.server import FixtureServer  # noqa: E402
 
 PG = os.environ.get("NEWSAGG_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
 REDIS = os.environ.get("NEWSAGG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-CRAWL_SETTINGS = ["AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]
+CATALOGUE = ROOT.parent / "shared" / "corpus" / "tv-catalogue" / "epguides-allshows.csv"
+CRAWL_SETTINGS = ["AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "ROBOTSTXT_OBEY=False"]
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def loadavg() -> list[str]:
+    return Path("/proc/loadavg").read_text().split()[:3]
 
 
 def _schema() -> tuple[str, str]:
@@ -52,78 +62,273 @@ def _drop(schema: str) -> None:
     admin.dispose()
 
 
-def _serve(server: FixtureServer, names: list[str], n: int) -> None:
-    base = server.base_url
-    para = "<p>" + "A paragraph about the new season of the show, its cast and its network. " * 6 + "</p>"
-    for name in names:
-        items = "".join(
-            f"<item><title>{name} headline number {i}</title><link>{base}/{name}/{i}</link><guid>{name}-{i}</guid>"
-            f"<pubDate>Mon, 18 Jan 2016 1{i % 10}:00:00 +0000</pubDate><description>Summary {i}</description></item>"
-            for i in range(n))
-        server.set(f"/{name}/feed", Resource(
-            f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>{items}</channel></rss>'.encode(),
-            "application/rss+xml"))
-        for i in range(n):
-            server.set(f"/{name}/{i}", Resource(
-                f"<html><head><title>{name} headline number {i}</title></head><body><article><h1>{name} "
-                f"headline number {i}</h1>{para * 3}</article></body></html>".encode()))
+def _cli(*args: str, env: dict[str, str]) -> None:
+    proc = subprocess.run([sys.executable, "-m", "newsagg.cli", *args], env=env, cwd=str(ROOT),
+                          capture_output=True, text=True)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"newsagg {args[0]} failed: {proc.stderr[-1500:]}")
 
 
-def run_workers(k: int, names: list[str], n: int, tmp: Path) -> dict[str, float]:
-    schema, url = _schema()
-    queue = f"newsagg-bench-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSAGG_BROKER_URL": REDIS, "NEWSAGG_QUEUE": queue,
-           "NEWSAGG_VISIBILITY_TIMEOUT": "600"}
-    procs = []
+def _scalar(url: str, sql: str) -> int:
+    engine = create_engine(url)
     try:
-        with FixtureServer() as server:
-            _serve(server, names, n)
-            reg = tmp / "sources.toml"
-            reg.write_text(registry_toml(server.base_url, {s: [f"/{s}/feed"] for s in names}, interval="1h",
-                                         page_window="0"))
-            # migrate first, so that the workers do not all wait on the migration lock
-            subprocess.run([sys.executable, "-m", "newsagg.cli", "db", "upgrade", "--db", url], env=env,
-                           check=True, capture_output=True)
-            for i in range(k):
-                args = [sys.executable, "-m", "newsagg.cli", "worker", "-c", "1", "-Q", queue, "-n",
-                        f"b{i}-{queue}@localhost", "-l", "WARNING"]
-                for s in CRAWL_SETTINGS:
-                    args += ["-s", s]
-                procs.append(subprocess.Popen(args, env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL,
-                                              stderr=subprocess.DEVNULL, start_new_session=True))
-            time.sleep(3)  # workers connected
-            started = time.monotonic()
-            subprocess.run([sys.executable, str(ROOT / "scheduler.py"), "run-due", "--dispatch", "--sources",
-                            str(reg), "--db", url], env=env, check=True, capture_output=True)
-            engine = create_engine(url)
-            while True:
-                with engine.connect() as conn:
-                    done = conn.execute(text("SELECT count(*) FROM crawl_runs WHERE status <> 'running'")).scalar()
-                if done >= len(names):
-                    break
-                time.sleep(0.2)
-            elapsed = time.monotonic() - started
-            with engine.connect() as conn:
-                items = conn.execute(text("SELECT count(*) FROM articles")).scalar() or 0
-                per_crawl = conn.execute(text(
-                    "SELECT avg(extract(epoch FROM finished_at - started_at)) FROM crawl_runs")).scalar()
-            engine.dispose()
+        with engine.connect() as conn:
+            return int(conn.execute(text(sql)).scalar() or 0)
     finally:
-        for p in procs:
-            p.send_signal(signal.SIGTERM)
-        for p in procs:
+        engine.dispose()
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [pid], [pid]
+    while todo:
+        p = todo.pop()
+        for tid in os.listdir(f"/proc/{p}/task"):
             try:
-                p.wait(timeout=20)
+                kids = [int(c) for c in Path(f"/proc/{p}/task/{tid}/children").read_text().split()]
+            except OSError:
+                kids = []
+            found += kids
+            todo += kids
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its live descendants (the extraction pool)."""
+    total = 0
+    for p in _tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return total / TICK
+
+
+def memory_kb(pid: int, key: str = "VmRSS") -> tuple[int, int]:
+    """(main process, whole tree) of a /proc/<pid>/status key, in kB."""
+    values = []
+    for p in _tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith(key + ":"):
+                    values.append(int(line.split()[1]))
+        except OSError:
+            pass
+    return (values[0] if values else 0), sum(values)
+
+
+class Workers:
+    """k `newsagg worker -c 1` processes on a fresh queue."""
+
+    def __init__(self, k: int, env: dict[str, str]) -> None:
+        self.queue = f"newsagg-bench-{uuid.uuid4().hex[:8]}"
+        self.env = {**env, "NEWSAGG_QUEUE": self.queue}
+        self.procs = []
+        for i in range(k):
+            args = [sys.executable, "-m", "newsagg.cli", "worker", "-c", "1", "-Q", self.queue, "-n",
+                    f"b{i}-{self.queue}@localhost", "-l", "WARNING"]
+            for s in CRAWL_SETTINGS:
+                args += ["-s", s]
+            self.procs.append(subprocess.Popen(args, env=self.env, cwd=str(ROOT), stdout=subprocess.DEVNULL,
+                                               stderr=subprocess.DEVNULL, start_new_session=True))
+
+    def ready(self, timeout: float = 120) -> None:
+        """Wait until every worker started its extraction pool (the runtime is built)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(len(_tree(p.pid)) >= 3 for p in self.procs):
+                time.sleep(2)  # and connected to the broker
+                return
+            time.sleep(0.3)
+        raise SystemExit("workers did not start")
+
+    def enqueue(self, source: str, reg: Path, url: str, n: int) -> None:
+        os.environ["NEWSAGG_BROKER_URL"] = REDIS
+        from newsagg.distributed.app import app
+        from newsagg.distributed.tasks import crawl_source
+
+        app.conf.broker_url = REDIS
+        for _ in range(n):
+            crawl_source.apply_async(args=[source, str(reg), url], queue=self.queue)
+
+    def stop(self) -> None:
+        for p in self.procs:
+            p.send_signal(signal.SIGTERM)
+        for p in self.procs:
+            try:
+                p.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait()
         import redis
 
-        redis.Redis.from_url(REDIS).delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        redis.Redis.from_url(REDIS).delete(self.queue, f"_kombu.binding.{self.queue}")
+
+
+def _wait_runs(url: str, n: int, timeout: float = 3600) -> None:
+    deadline = time.monotonic() + timeout
+    while _scalar(url, "SELECT count(*) FROM crawl_runs WHERE status <> 'running'") < n:
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out waiting for the crawls")
+        time.sleep(0.2)
+
+
+def throughput(mode: str, names: list[str], reg: Path, env: dict[str, str]) -> dict[str, float]:
+    """items/s from the start of the crawl (or of the dispatch) to the last run record."""
+    schema, url = _schema()
+    try:
+        _cli("db", "upgrade", "--db", url, env=env)
+        if mode == "in-process":
+            args = ["crawl", "--sources", str(reg), "--db", url]
+            for s in CRAWL_SETTINGS:
+                args += ["-s", s]
+            started = time.monotonic()
+            _cli(*args, env=env)
+            elapsed = time.monotonic() - started
+        else:
+            workers = Workers(int(mode.split()[0]), env)
+            try:
+                workers.ready()
+                started = time.monotonic()
+                subprocess.run([sys.executable, str(ROOT / "scheduler.py"), "run-due", "--dispatch", "--sources",
+                                str(reg), "--db", url], env=workers.env, check=True, capture_output=True)
+                _wait_runs(url, len(names))
+                elapsed = time.monotonic() - started
+            finally:
+                workers.stop()
+        items = _scalar(url, "SELECT count(*) FROM articles")
+    finally:
         _drop(schema)
-    return {"workers": k, "sources": len(names), "items": items, "seconds": round(elapsed, 2),
-            "items_per_s": round(items / elapsed, 1), "sources_per_min": round(len(names) / elapsed * 60, 1),
-            "avg_crawl_seconds": round(float(per_crawl or 0), 2)}
+    return {"mode": mode, "sources": len(names), "items": items, "seconds": round(elapsed, 2),
+            "items_per_s": round(items / elapsed, 2)}
+
+
+def steady_state(names: list[str], reg: Path, env: dict[str, str], polls: int, catalogue: bool) -> dict[str, object]:
+    """One worker, the 12k-show catalogue imported: a first crawl of every source, then `polls`
+    tasks on unchanged feeds (conditional GET: 304). CPU per poll, RSS over the polls."""
+    schema, url = _schema()
+    try:
+        _cli("db", "upgrade", "--db", url, env=env)
+        if catalogue and CATALOGUE.is_file():
+            _cli("shows", "import", str(CATALOGUE), "--db", url, env=env)
+        shows = _scalar(url, "SELECT count(*) FROM shows")
+        workers = Workers(1, env)
+        pid = workers.procs[0].pid
+        try:
+            workers.ready()
+            started = time.monotonic()
+            for name in names:
+                workers.enqueue(name, reg, url, 1)
+            _wait_runs(url, len(names))
+            first_crawl = time.monotonic() - started
+            rss_after_first = memory_kb(pid)
+            cpu0, t0 = cpu_seconds(pid), time.monotonic()
+            per_source = max(1, polls // len(names))
+            for name in names:
+                workers.enqueue(name, reg, url, per_source)
+            total = len(names) * (1 + per_source)
+            samples = []
+            while True:
+                done = _scalar(url, "SELECT count(*) FROM crawl_runs WHERE status <> 'running'")
+                samples.append((done, memory_kb(pid)[0]))
+                if done >= total:
+                    break
+                time.sleep(1.0)
+            cpu1, t1 = cpu_seconds(pid), time.monotonic()
+            peak = memory_kb(pid, "VmHWM")
+            n_polls = total - len(names)
+            not_modified = _scalar(url, "SELECT coalesce(sum(responses_304), 0) FROM crawl_runs")
+        finally:
+            workers.stop()
+    finally:
+        _drop(schema)
+    quarter = next(rss for done, rss in samples if done >= len(names) + n_polls // 4)
+    return {"shows_in_catalogue": shows, "first_crawl_seconds": round(first_crawl, 2), "polls": n_polls,
+            "polls_answered_304": not_modified,
+            "cpu_ms_per_poll": round((cpu1 - cpu0) / n_polls * 1000, 1),
+            "wall_ms_per_poll": round((t1 - t0) / n_polls * 1000, 1),
+            "rss_mb_after_first_crawl": {"worker": round(rss_after_first[0] / 1024), "with_pool": round(rss_after_first[1] / 1024)},
+            "rss_mb_after_quarter_of_polls": round(quarter / 1024, 1),
+            "rss_mb_at_end": round(samples[-1][1] / 1024, 1),
+            "rss_mb_by_tasks_done": [(done, round(rss / 1024, 1)) for done, rss in samples[::max(1, len(samples) // 20)]],
+            "peak_rss_mb": {"worker": round(peak[0] / 1024), "with_pool": round(peak[1] / 1024)}}
+
+
+LOCK_WRITER = r'''
+import json, sys, time
+from datetime import datetime, timedelta, timezone
+from sqlalchemy import event
+from models.db import open_database
+from newsagg.ingest import Ingestor
+from newsagg.records import Article
+url, w, k, batches, per = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+engine = open_database(url)
+ingestor = Ingestor(engine, link_shows=False)
+waits, steps = [], []
+decide = ingestor.stories.process
+def timed(articles, ids):
+    t = time.perf_counter()
+    try:
+        return decide(articles, ids)
+    finally:
+        steps.append(time.perf_counter() - t)
+ingestor.stories.process = timed
+@event.listens_for(engine, "before_cursor_execute")
+def before(conn, cursor, statement, *a):
+    conn.info["t"] = time.perf_counter()
+@event.listens_for(engine, "after_cursor_execute")
+def after(conn, cursor, statement, *a):
+    if "pg_advisory_xact_lock" in statement:
+        waits.append(time.perf_counter() - conn.info["t"])
+t0 = datetime(2016, 1, 18, tzinfo=timezone.utc)
+bodies = json.load(open(sys.argv[6]))  # real article bodies (the corpus's ground truth)
+start = time.perf_counter()
+for b in range(batches):
+    arts = []
+    for i in range(per):
+        n = b * per + i
+        story = n // 2  # two articles per story in each writer, and every writer tells the same stories
+        text = bodies[story % len(bodies)]
+        variant = " ".join(bodies[(n * 7 + w) % len(bodies)].split()[:40])  # each copy edited a little
+        arts.append(Article(source=f"w{w}", canonical_url=f"https://w{w}.example/{n}", url=f"https://w{w}.example/{n}",
+                            title=text.split(".")[0][:120], published_at=t0 + timedelta(minutes=n), guid=f"g{n}",
+                            summary="s", body=text + " " + variant))
+    ingestor.ingest(arts)
+print(json.dumps({"writer": w, "seconds": time.perf_counter() - start, "lock_wait": sum(waits),
+                  "story_step": sum(steps),
+                  "lock_calls": len(waits), "articles": batches * per}))
+'''
+
+
+def lock_wait(writers: int, batches: int = 8, per: int = 25) -> dict[str, float]:
+    """`writers` processes storing articles of shared stories at once (the story step's advisory
+    lock and replay): time waiting for the lock vs the whole ingest, and articles/s."""
+    schema, url = _schema()
+    words = Path(tempfile.mkstemp(suffix=".json")[1])
+    truth = json.loads((ROOT.parent / "shared" / "corpus" / "article-extraction-dev" / "ground-truth.json").read_text())
+    words.write_text(json.dumps([v["articleBody"] for _, v in sorted(truth.items()) if v.get("articleBody")]))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    try:
+        _cli("db", "upgrade", "--db", url, env=env)
+        started = time.monotonic()
+        procs = [subprocess.Popen([sys.executable, "-c", LOCK_WRITER, url, str(w), str(writers), str(batches), str(per),
+                                   str(words)], env=env, stdout=subprocess.PIPE, text=True) for w in range(writers)]
+        results = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
+        elapsed = time.monotonic() - started
+        stories = _scalar(url, "SELECT count(*) FROM stories")
+    finally:
+        _drop(schema)
+        words.unlink()
+    busy = sum(r["seconds"] for r in results)
+    waited = sum(r["lock_wait"] for r in results)
+    return {"writers": writers, "articles": sum(r["articles"] for r in results), "seconds": round(elapsed, 2),
+            "articles_per_s": round(sum(r["articles"] for r in results) / elapsed, 1),
+            "lock_wait_share": round(waited / busy, 3),
+            # time holding the lock (the story step minus the wait): what every writer of the cluster queues for
+            "lock_held_ms_per_article": round((sum(r["story_step"] for r in results) - waited)
+                                              / sum(r["articles"] for r in results) * 1000, 2),
+            "lock_wait_ms_per_batch": round(
+                waited / sum(r["lock_calls"] for r in results) * 1000, 1), "stories": stories}
 
 
 def store_ceiling(total: int = 20000, batch: int = 500, writers: int = 2) -> dict[str, float]:
@@ -182,30 +387,46 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sources", type=int, default=24)
     ap.add_argument("--items", type=int, default=40)
-    ap.add_argument("--workers", default="1,2,3")
+    ap.add_argument("--polls", type=int, default=500, help="unchanged-feed tasks through one worker")
+    ap.add_argument("--no-catalogue", action="store_true", help="skip importing the 12k-show catalogue")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: throughput,steady,locks,ceilings")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "workers.json"))
     args = ap.parse_args()
-    import tempfile
-
+    skip = set(filter(None, args.skip.split(",")))
     names = [f"s{i:03d}" for i in range(args.sources)]
-    runs = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for k in (int(x) for x in args.workers.split(",")):
-            r = run_workers(k, names, args.items, Path(tmp))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "1", "NEWSAGG_BROKER_URL": REDIS,
+           "NEWSAGG_VISIBILITY_TIMEOUT": "3600"}
+    result: dict[str, object] = {"setup": {"sources": args.sources, "items_per_source": args.items,
+                                           "pages": "article-extraction-dev (real pages)", "cpus": os.cpu_count(),
+                                           "crawl_settings": CRAWL_SETTINGS},
+                                 "loadavg_before": loadavg()}
+    with tempfile.TemporaryDirectory() as tmp, FixtureServer() as server:
+        serve_sources(server, names, args.items, load_pages(), now=datetime.now(timezone.utc) - timedelta(hours=1))
+        reg = Path(tmp) / "sources.toml"
+        reg.write_text(registry_toml(server.base_url, {n: [f"/{n}/feed"] for n in names}, interval="1h",
+                                     page_window="0"))
+        if "throughput" not in skip:
+            runs = []
+            for mode in ("in-process", "1 worker", "2 workers"):
+                runs.append(throughput(mode, names, reg, env))
+                print(json.dumps(runs[-1]), flush=True)
+            result["throughput"] = runs
+            result["ratios"] = {"one_worker_vs_in_process": round(runs[1]["items_per_s"] / runs[0]["items_per_s"], 2),
+                                "two_workers_vs_one": round(runs[2]["items_per_s"] / runs[1]["items_per_s"], 2)}
+            print(json.dumps(result["ratios"]), flush=True)
+        if "steady" not in skip:
+            result["steady_state"] = steady_state(names, reg, env, args.polls, not args.no_catalogue)
+            print(json.dumps(result["steady_state"]), flush=True)
+    if "locks" not in skip:
+        result["story_lock"] = [lock_wait(k) for k in (1, 2, 4)]
+        for r in result["story_lock"]:
             print(json.dumps(r), flush=True)
-            runs.append(r)
-    ceilings = {"postgres_store": store_ceiling(), "redis_enqueue": enqueue_ceiling()}
-    print(json.dumps(ceilings), flush=True)
-    result = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                          "platform": platform.platform()},
-              "setup": {"sources": args.sources, "items_per_source": args.items, "worker_concurrency": 1,
-                        "crawl_settings": CRAWL_SETTINGS, "fixture": "local FixtureServer, feed + article page"},
-              "runs": runs, "ceilings": ceilings,
-              "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {out}")
+    if "ceilings" not in skip:
+        result["ceilings"] = {"postgres_store": store_ceiling(), "redis_enqueue": enqueue_ceiling()}
+        print(json.dumps(result["ceilings"]), flush=True)
+    result["loadavg_after"] = loadavg()
+    result["measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    write_result(args.out, result)
 
 
 if __name__ == "__main__":

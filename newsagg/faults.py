@@ -12,6 +12,8 @@ import os
 import signal
 from collections.abc import Callable
 
+from newsagg import settings
+
 POINTS = ("before-store", "after-articles", "after-links", "after-stories", "after-commit")
 
 
@@ -21,7 +23,7 @@ class InjectedFault(BaseException):
 
 
 hook: Callable[[str], None] | None = None
-_SPEC = os.environ.get("NEWSAGG_FAULT", "")
+_SPEC = settings.value("NEWSAGG_FAULT") or ""
 
 
 def fault_point(name: str) -> None:

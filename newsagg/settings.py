@@ -48,6 +48,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NEWSAGG_CRAWL_TIMEOUT", float, 3000.0, "seconds one source's crawl may take in a worker"),
     Setting("NEWSAGG_WORKER_CRAWL_SETTINGS", str, None, "JSON list of NAME=VALUE crawl settings for workers "
                                                         "(set by `newsagg worker -s`)", option="newsagg worker -s"),
+    Setting("NEWSAGG_EXTRACT_PROCESSES", int, None, "page-extraction processes of a crawl (default: the CPU "
+                                                    "count; 0: extract on the crawl's own thread)"),
+    Setting("NEWSAGG_SMTP_URL", str, None, "smtp[s]://user:pass@host:port that `digest --send-to` sends through",
+            option="--smtp"),
+    Setting("NEWSAGG_FAULT", str, None, "tests only: kill (or `:raise`) at a named commit point"),
     Setting("NEWSAGG_DEBUG", bool, False, "print the traceback of an unexpected error"),
     Setting("NEWSAGG_STRICT_WARNINGS", bool, False, "Scrapy deprecation warnings become errors (the tests set it)"),
     Setting("NEWSAGG_STORE_BATCH", int, 500, "articles per write transaction", kind="scrapy"),
@@ -59,6 +64,8 @@ SETTINGS: tuple[Setting, ...] = (
             kind="scrapy"),
     Setting("NEWSAGG_TRIGGER", str, "manual", "what started the run, recorded in crawl_runs (set by the "
                                               "commands)", kind="scrapy"),
+    Setting("NEWSAGG_INGESTOR", object, None, "a long-lived worker's shared ingestor (set by the worker)",
+            kind="scrapy"),
     Setting("NEWSAGG_RUN_ID", str, None, "the run's id (set by the commands; default a new UUID)", kind="scrapy"),
 )
 BY_NAME = {s.env: s for s in SETTINGS}

@@ -46,6 +46,9 @@ class StorePipeline:
         return cls(crawler)
 
     def _open(self) -> Ingestor:
+        shared = self.crawler.settings.get("NEWSAGG_INGESTOR")  # a long-lived worker's, built once
+        if shared is not None:
+            return shared
         return Ingestor(open_database(self.db_url), self.registry, link_shows=self.link_shows, dedupe=self.dedupe)
 
     async def open_spider(self) -> None:
@@ -103,5 +106,5 @@ class StorePipeline:
 
     async def close_spider(self) -> None:
         await self.flush()
-        if self.ingestor is not None:
+        if self.ingestor is not None and self.ingestor is not self.crawler.settings.get("NEWSAGG_INGESTOR"):
             self.ingestor.engine.dispose()

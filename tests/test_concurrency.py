@@ -163,3 +163,67 @@ def test_two_processes_seeding_an_empty_catalogue_seed_it_once(postgres_url: str
     for e in engines:
         e.dispose()
     assert not errors and count == len(load_starter_catalogue())
+
+
+# Page extraction in a process pool (crawler/extraction_pool.py): a process that dies costs one page.
+
+def _upper_or_die(text: str) -> str:
+    if text == "die":
+        import os
+
+        os._exit(3)  # as a segfault or an OOM kill would: no exception, the process is gone
+    return text.upper()
+
+
+def test_extraction_pool_process_crash_costs_only_its_page() -> None:
+    import pytest
+
+    from crawler.extraction_pool import ExtractionCrashed, ExtractionPool
+
+    pool = ExtractionPool(2)
+    try:
+        before = [pool.submit(_upper_or_die, f"page{i}") for i in range(3)]
+        fatal = pool.submit(_upper_or_die, "die")
+        after = [pool.submit(_upper_or_die, f"later{i}") for i in range(3)]
+        with pytest.raises(ExtractionCrashed):
+            fatal.result(timeout=120)
+        assert [f.result(timeout=120) for f in before] == [f"PAGE{i}" for i in range(3)]
+        assert [f.result(timeout=120) for f in after] == [f"LATER{i}" for i in range(3)]
+        # the pool was rebuilt: it goes on working, and an ordinary exception stays that page's own
+        assert pool.submit(_upper_or_die, "next").result(timeout=120) == "NEXT"
+        with pytest.raises(AttributeError):
+            pool.submit(_upper_or_die, None).result(timeout=120)
+    finally:
+        pool.shutdown()
+
+
+def test_a_story_folded_into_another_in_the_same_batch_takes_its_articles_along(tmp_path, corpus_dir) -> None:
+    """Overlapping real texts make stories merge inside one batch: the articles decided into the
+    folded story earlier in the batch go to the survivor (no dangling story id)."""
+    import gzip
+    import re
+    from datetime import timedelta
+
+    from newsagg.ingest import Ingestor
+    from models.schema import StoryRow
+
+    pages = sorted((corpus_dir / "article-extraction-dev" / "html").glob("*.html.gz"))[:10]
+    words = " ".join(" ".join(re.sub(r"<[^>]+>", " ", gzip.decompress(p.read_bytes()).decode("utf-8", "replace"))
+                              .split()[:2000]) for p in pages).split()
+    engine = open_database(str(tmp_path / "stories.db"))
+    ingestor = Ingestor(engine, link_shows=False)
+    for batch in range(8):
+        articles = []
+        for n in range(batch * 25, batch * 25 + 25):
+            story = n // 2
+            articles.append(Article(
+                source="w", canonical_url=f"https://w.example/{n}", url=f"https://w.example/{n}",
+                title=f"Story {story} " + " ".join(words[story % 900:story % 900 + 8]), guid=f"g{n}", summary="s",
+                published_at=T0 + timedelta(minutes=n), body=" ".join(words[story * 37 % 5000:story * 37 % 5000 + 250])))
+        ingestor.ingest(articles)
+    with Session(engine) as session:
+        stories = set(session.scalars(select(StoryRow.id)))
+        assigned = list(session.scalars(select(ArticleRow.story_id)))
+    engine.dispose()
+    assert len(assigned) == 200 and set(assigned) <= stories and None not in assigned
+    assert len(set(assigned)) < 100  # the overlaps did merge stories

@@ -282,8 +282,9 @@ class FeedSpider(scrapy.Spider):
                 entry.via = "sitemap"
                 yield from self._follow(source, entry, now)
 
-    def parse_page(self, response: Response, key: str) -> Iterator[Any]:
-        from newsagg.extract import extract_page, looks_like_login_page
+    async def parse_page(self, response: Response, key: str) -> AsyncIterator[Any]:
+        from crawler.extraction_pool import extract_page_off_reactor
+        from newsagg.extract import looks_like_login_page
 
         entry = self.pending.pop(key)
         source = self.sources[entry.source]
@@ -300,8 +301,8 @@ class FeedSpider(scrapy.Spider):
             return
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
         try:
-            entry.page = extract_page(response.body, response.url, http_status=response.status,
-                                      content_type=ctype, **source.page_options())
+            entry.page = await extract_page_off_reactor(response.body, response.url, http_status=response.status,
+                                                        content_type=ctype, **source.page_options())
         except Exception as exc:  # a bug or a hostile page must not cost the item: keep the feed data
             self._stat(entry.source, "errors")
             entry.page_error = f"extraction failed: {type(exc).__name__}: {exc}"[:300]

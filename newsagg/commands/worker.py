@@ -1,4 +1,9 @@
-"""`newsagg worker`: a Celery worker that crawls the sources `run-due --dispatch` enqueues."""
+"""`newsagg worker`: a long-lived Celery worker that crawls the sources `run-due --dispatch` enqueues.
+
+The process starts once: Scrapy and its reactor (in a thread), the database pool, the
+extraction process pool; the show matcher and dedupe window on its first task. Tasks
+run in Celery's `threads` pool (--concurrency of them at once), each one crawl on the
+shared reactor (newsagg.distributed.runtime)."""
 
 from __future__ import annotations
 
@@ -10,12 +15,13 @@ import typer
 
 def worker(
     concurrency: Annotated[Optional[int], typer.Option(
-        "--concurrency", "-c", help="Crawls at once on this machine (one subprocess each; default: CPU count)")]
+        "--concurrency", "-c", help="Crawls at once in this worker (threads sharing one reactor; page extraction uses "
+                                   "every core through the process pool) (default: the CPU count)")]
     = None,
     queues: Annotated[Optional[str], typer.Option(
-        "--queues", "-Q", help="Comma-separated queues to consume (env NEWSAGG_QUEUE; default newsagg)")] = None,
+        "--queues", "-Q", help="Comma-separated queues to consume [env: NEWSAGG_QUEUE; default newsagg]")] = None,
     broker: Annotated[Optional[str], typer.Option(
-        "--broker", help="Broker URL (env NEWSAGG_BROKER_URL; default redis://127.0.0.1:6379/0)")] = None,
+        "--broker", help="Broker URL [env: NEWSAGG_BROKER_URL; default redis://127.0.0.1:6379/0]")] = None,
     loglevel: Annotated[str, typer.Option("--loglevel", "-l", help="Log level")] = "INFO",
     hostname: Annotated[Optional[str], typer.Option(
         "--hostname", "-n", help="Node name, unique per worker (default newsagg@<host>-<pid>)")] = None,
@@ -24,8 +30,8 @@ def worker(
         "--set", "-s", help="Scrapy setting for every crawl this worker runs, e.g. -s DOWNLOAD_TIMEOUT=10 "
                             "(repeatable)")] = None,
 ) -> None:
-    """Run a Celery worker: takes one crawl task per due source, runs it in a subprocess under a
-    per-source PostgreSQL advisory lock. Stop it with SIGTERM (finishes the running crawls)."""
+    """Run a long-lived Celery worker: takes one crawl task per due source and crawls it in this process
+    under a per-source PostgreSQL advisory lock. Stop it with SIGTERM (finishes the running crawls)."""
     if set_:
         import json
 
@@ -45,11 +51,13 @@ def worker(
 
     argv = ["worker", "--loglevel", loglevel.upper(), "--queues", queues or default_queue(),
             "--hostname", hostname or f"newsagg@{socket.gethostname()}-{os.getpid()}",
-            "--without-gossip", "--without-mingle", "--pool", "prefork"]
-    if concurrency:
-        argv += ["--concurrency", str(concurrency)]
+            "--without-gossip", "--without-mingle", "--pool", "threads",
+            "--concurrency", str(concurrency or os.cpu_count() or 1)]
     if logfile:
         argv += ["--logfile", logfile]
+    from newsagg.distributed.runtime import worker_runtime
+
+    worker_runtime().warm()  # reactor, Scrapy, extraction pool: before the first task, not in it
     app.worker_main(argv)
 
 

@@ -16,7 +16,6 @@ import typer
 
 from models.db import database_url, open_database
 from newsagg import settings
-from newsagg.errors import NewsaggError
 from newsagg.sources import Source
 
 logger = logging.getLogger("newsagg.dispatch")
@@ -47,8 +46,12 @@ def dispatch_due(sources: list[Source], db: str | None, sources_file: Path | str
                     crawl_source.apply_async(args=[name, registry, url], kwargs={"dispatched_at": now.isoformat()},
                                              queue=queue, retry=True, retry_policy={"max_retries": 2})
                 except OperationalError as exc:
-                    raise NewsaggError(f"cannot reach the broker at {broker_url()}: {exc} "
-                                       f"({sent} of {len(due)} tasks enqueued)") from None
+                    from kombu.utils.url import maybe_sanitize_url
+
+                    # one line, exit 1: cron mails it; the sources stay due for the next round
+                    typer.echo(f"newsagg: error: cannot reach the broker at {maybe_sanitize_url(broker_url())}: "
+                               f"{str(exc).splitlines()[0][:200]} ({sent} of {len(due)} tasks enqueued)", err=True)
+                    raise typer.Exit(1) from None
                 sent += 1
     except LockHeld as exc:
         typer.echo(f"newsagg: {exc}")

@@ -1,18 +1,24 @@
-"""crawl_source: one source, one crawl subprocess, under a per-source advisory lock.
+"""crawl_source: one source, crawled inside a long-lived worker, under a per-source advisory lock.
 
-Safe under redelivery (at-least-once delivery, see app.py):
+The worker process starts once (runtime.py: reactor thread, Scrapy, show matcher, dedupe
+window, database pool) and each task is one Scrapy crawl on its reactor. Safe under
+redelivery (at-least-once delivery, see app.py):
 
 * The task holds a session-level PostgreSQL advisory lock keyed on (schema, source)
   for the whole crawl. A second delivery of the same source while it runs finds the
   lock held and skips (logged). The lock dies with the holder's connection, so a
-  SIGKILLed worker frees it; its crawl subprocess is killed with it (PDEATHSIG), so
-  no orphaned crawl keeps writing once the lock is gone.
+  SIGKILLed worker frees it; its crawl dies with it (same process; the extraction
+  pool's processes die with their parent), so no orphaned crawl keeps writing.
 * Under the lock, runs of this source left 'running' by a dead worker
   (trigger 'worker') are closed as 'interrupted' (finished_at set, last_error says so).
 * A task carries the time it was dispatched; if a run of the source started after
   that and finished (ok, partial or failed), the task was already done: skip. A
   redelivered task whose first delivery was killed finds only an 'interrupted' run
   and crawls again; the store makes the rerun insert nothing twice.
+* A crawl that lost items to the database (connection terminated, server restarted)
+  is closed as 'interrupted' and the task is retried; a crawl that raises is recorded
+  as a 'failed' run; a crawl longer than NEWSAGG_CRAWL_TIMEOUT is stopped (its run
+  closes 'partial'). In every case the worker goes on with the next task.
 
 Distributed mode needs PostgreSQL: on any other database the task refuses.
 """
@@ -22,15 +28,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
-import subprocess
-import sys
 import time
+import uuid
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select, text, update
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from models.db import database_url, open_database
@@ -38,6 +42,7 @@ from models.schema import CrawlRunRow, SourceRow
 from newsagg import settings
 from newsagg.distributed.app import app
 from newsagg.errors import NewsaggError
+from newsagg.sources import select_sources
 
 logger = logging.getLogger("newsagg.worker")
 
@@ -45,7 +50,8 @@ TRIGGER = "worker"
 CRAWL_TIMEOUT_ENV = "NEWSAGG_CRAWL_TIMEOUT"  # seconds one source's crawl may take (default 3000)
 SETTINGS_ENV = "NEWSAGG_WORKER_CRAWL_SETTINGS"  # JSON list of NAME=VALUE (newsagg worker -s ...)
 FINISHED = ("ok", "partial", "failed")
-_ROOT = Path(__file__).resolve().parents[2]  # holds newsagg/, crawler/, models/
+RETRY_DELAY = 3  # seconds before a task whose crawl lost the database runs again
+MAX_RETRIES = 20
 
 
 class NeedsPostgres(NewsaggError):
@@ -59,19 +65,10 @@ def require_postgres(url: str) -> None:
 
 
 def source_lock_key(schema: str, source: str) -> int:
-    """A signed 64-bit advisory-lock key for one source in one schema (models.locks)."""
+    """A signed 64-bit advisory-lock key for one source in one schema."""
     from models import locks
 
     return locks.source_crawl(schema, source)
-
-
-def _set_pdeathsig() -> None:  # runs in the child between fork and exec
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 - not Linux: the crawl may outlive a killed worker
-        pass
 
 
 def _source_id(session: Session, name: str) -> int | None:
@@ -115,20 +112,41 @@ def _last_run(engine: Engine, source: str, since: datetime) -> dict[str, Any]:
                 "last_error": row.last_error}
 
 
-def crawl_command(source: str, sources_file: str | None, db_url: str) -> list[str]:
-    registry = ["--sources", sources_file] if sources_file else []
-    extra = [arg for pair in json.loads(settings.value(SETTINGS_ENV) or "[]") for arg in ("-s", pair)]
-    return [sys.executable, "-m", "newsagg.cli", "crawl", "--source", source, *registry, "--db", db_url,
-            "--trigger", TRIGGER, *extra]
+class DatabaseLost(NewsaggError):
+    """The crawl lost items or its lock to the database: the task is retried."""
+
+
+def crawl_overrides() -> dict[str, str]:
+    """Scrapy settings for every crawl of this worker (newsagg worker -s NAME=VALUE)."""
+    pairs = json.loads(settings.value(SETTINGS_ENV) or "[]")
+    return {k.strip(): v for k, _, v in (p.partition("=") for p in pairs)}
+
+
+def record_failure(engine: Engine, source: str, since: datetime, error: str, status: str = "failed") -> None:
+    """Close this task's run of the source with status and error; add one if the crawl never opened it."""
+    with Session(engine) as session, session.begin():
+        sid = _source_id(session, source)
+        if sid is None:
+            return
+        changed = session.execute(
+            update(CrawlRunRow)
+            .where(CrawlRunRow.source_id == sid, CrawlRunRow.started_at >= since, CrawlRunRow.trigger == TRIGGER)
+            .values(status=status, finished_at=datetime.now(timezone.utc), last_error=error[:500])).rowcount
+        if not changed:
+            session.add(CrawlRunRow(run_id=str(uuid.uuid4()), source_id=sid, trigger=TRIGGER, started_at=since,
+                                    finished_at=datetime.now(timezone.utc), status=status, last_error=error[:500]))
 
 
 def run_source(source: str, sources_file: str | None, db_url: str | None,
                dispatched_at: str | None = None) -> dict[str, Any]:
-    """The task body (callable without Celery): lock, crawl in a subprocess, summarise."""
+    """The task body (callable without Celery): lock, crawl in this worker, summarise."""
+    from newsagg.distributed.runtime import worker_runtime
+
     url = database_url(db_url)
     require_postgres(url)
     summary: dict[str, Any] = {"source": source, "pid": os.getpid()}
-    engine = open_database(url)  # migrates on first use (itself under an advisory lock)
+    runtime = worker_runtime()
+    engine = runtime.engine(url)
     try:
         with engine.connect() as lock_conn:
             schema = lock_conn.execute(text("SELECT current_schema()")).scalar() or "public"
@@ -139,16 +157,20 @@ def run_source(source: str, sources_file: str | None, db_url: str | None,
                 return {**summary, "status": "skipped", "reason": "locked"}
             lock_conn.commit()  # keep the session lock, end the transaction (no idle-in-transaction)
             try:
-                return {**summary, **_locked_crawl(engine, source, sources_file, url, dispatched_at)}
+                return {**summary, **_locked_crawl(runtime, engine, source, sources_file, url, dispatched_at)}
             finally:
                 lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
                 lock_conn.commit()
-    finally:
-        engine.dispose()
+    except DBAPIError as exc:
+        if exc.connection_invalidated or isinstance(exc, OperationalError):
+            raise DatabaseLost(f"source {source}: database connection lost: {str(exc.orig).strip()[:200]}") from None
+        raise
 
 
-def _locked_crawl(engine: Engine, source: str, sources_file: str | None, url: str,
+def _locked_crawl(runtime: Any, engine: Engine, source: str, sources_file: str | None, url: str,
                   dispatched_at: str | None) -> dict[str, Any]:
+    from newsagg.distributed.runtime import timeout_message
+
     closed = close_interrupted_runs(engine, source)
     if closed:
         logger.warning("source %s: closed %d interrupted run(s) of a dead worker", source, closed)
@@ -160,31 +182,37 @@ def _locked_crawl(engine: Engine, source: str, sources_file: str | None, url: st
             logger.info("source %s: already crawled since this task was dispatched (%s); skipping",
                         source, dispatched_at)
             return {"status": "skipped", "reason": "done"}
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH")) if p)
-    env.setdefault("CI", "1")  # no live progress table
     timeout = settings.value(CRAWL_TIMEOUT_ENV)
     started_at = datetime.now(timezone.utc)
     started = time.monotonic()
     logger.info("source %s: crawling", source)
+    error = None
     try:
-        proc = subprocess.run(crawl_command(source, sources_file, url), capture_output=True, text=True,
-                              env=env, timeout=timeout, preexec_fn=_set_pdeathsig)
-        returncode: int | None = proc.returncode
-        stderr = proc.stderr
-    except subprocess.TimeoutExpired as exc:
-        returncode, stderr = None, f"crawl timed out after {timeout:.0f}s; {exc.stderr or ''}"
+        chosen = select_sources(runtime.sources(sources_file), [source])
+        outcome = runtime.crawl(chosen, url, sources_file, TRIGGER, crawl_overrides(), timeout)
+    except DBAPIError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any crawl failure is this source's, never the worker's
+        error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        logger.error("source %s: the crawl raised %s", source, error, exc_info=not isinstance(exc, NewsaggError))
+        record_failure(engine, source, started_at, f"the crawl raised {error}")
     elapsed = round(time.monotonic() - started, 2)
-    close_interrupted_runs(engine, source)  # a crawl that crashed or timed out left its row open
+    if error is None and outcome.item_errors:
+        record_failure(engine, source, started_at, f"{outcome.item_errors} item(s) not stored (database errors); "
+                                                   "the task is retried", status="interrupted")
+        raise DatabaseLost(f"source {source}: {outcome.item_errors} item(s) not stored")
+    if error is None and outcome.reason == "timeout":
+        record_failure(engine, source, started_at, timeout_message(timeout), status="partial")
+        error = f"crawl timed out after {timeout:.0f}s"
+    close_interrupted_runs(engine, source)  # a crawl that could not close left its row open
     run = _last_run(engine, source, started_at)
-    status = "crawled" if returncode in (0, 1) else "error"
-    if status == "error":
-        tail = " | ".join((stderr or "").strip().splitlines()[-3:])
-        logger.error("source %s: crawl exited %s: %s", source, returncode, tail)
-        run.setdefault("last_error", tail)
-    elif returncode == 1:
+    if error is None and run.get("run_status") == "interrupted":
+        raise DatabaseLost(f"source {source}: the run record could not be closed")
+    if error is not None:
+        run["last_error"] = error
+    elif run.get("run_status") == "failed":
         logger.warning("source %s: the crawl reported a failure: %s", source, run.get("last_error"))
-    return {"status": status, "returncode": returncode, "elapsed": elapsed, **run}
+    return {"status": "error" if error else "crawled", "elapsed": elapsed, **run}
 
 
 @app.task(name="newsagg.crawl_source", bind=True, acks_late=True, reject_on_worker_lost=True)
@@ -193,6 +221,11 @@ def crawl_source(self: Any, source_name: str, sources_file: str | None, db_url: 
     """Crawl one source into the PostgreSQL database db_url (see the module docstring)."""
     try:
         summary = run_source(source_name, sources_file, db_url, dispatched_at)
+    except DatabaseLost as exc:
+        logger.warning("%s; retrying the task", exc)
+        # dispatched_at=None: the interrupted run must not count as done
+        raise self.retry(args=[source_name, sources_file, db_url], kwargs={"dispatched_at": None},
+                         countdown=RETRY_DELAY, max_retries=MAX_RETRIES) from None
     except NeedsPostgres as exc:
         logger.error("source %s: %s; task dropped", source_name, exc)
         return {"source": source_name, "status": "refused", "reason": str(exc)}

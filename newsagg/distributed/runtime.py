@@ -1,0 +1,200 @@
+"""What a long-lived worker process builds once and every task reuses.
+
+* the Twisted reactor, in a thread (reactor_thread.py); each task's crawl is one
+  Scrapy Crawler on it, so Scrapy, the spider and the pipelines are imported once;
+* one SQLAlchemy engine (connection pool) per database URL;
+* one Ingestor per (database, registry): the show matcher and the dedupe window are
+  built once, then kept current: the matcher is rebuilt when the catalogue changes,
+  and the story step replays what other writers stored before it decides (under its
+  advisory lock), so a long-lived window stays as correct as a fresh one;
+* the parsed registry, reread when its file changes;
+* the extraction process pool (crawler/extraction_pool.py), shared by the crawls.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import uuid
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from models.db import open_database
+from newsagg.distributed import reactor_thread
+from newsagg.ingest import Ingestor, IngestResult
+from newsagg.records import Article
+from newsagg.sources import Source, load_sources
+
+logger = logging.getLogger("newsagg.worker")
+
+STOP_GRACE = 30.0  # seconds a timed-out crawl gets to close (flush, run record) once told to stop
+
+
+class SharedIngestor:
+    """An Ingestor shared by the crawls of one worker process, one batch at a time."""
+
+    def __init__(self, ingestor: Ingestor) -> None:
+        self.ingestor = ingestor
+        self.engine = ingestor.engine
+        self._lock = threading.Lock()
+
+    def ingest(self, batch: list[Article]) -> IngestResult:
+        with self._lock:  # the dedupe window and the matcher are not thread-safe
+            return self.ingestor.ingest(batch)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "SharedIngestor":
+        return self  # Scrapy copies every crawler's settings: keep the one shared instance
+
+
+class CrawlOutcome:
+    def __init__(self, finished: bool, item_errors: int, reason: str) -> None:
+        self.finished = finished        # False: timed out and did not close in time either
+        self.item_errors = item_errors  # items a pipeline failed on (e.g. database connection lost)
+        self.reason = reason            # Scrapy's close reason, or "timeout"
+
+
+class WorkerRuntime:
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._engines: dict[str, Engine] = {}
+        self._registries: dict[str, tuple[float, list[Source]]] = {}
+        self._ingestors: dict[tuple[str, str], tuple[str, SharedIngestor]] = {}
+        reactor_thread.start_reactor()
+        from crawler.spiders.feeds import FeedSpider  # noqa: F401 - import Scrapy and the project now
+        import pipelines.store  # noqa: F401
+
+    def warm(self) -> None:
+        """Start the extraction pool's processes now (they import the extractor once)."""
+        from crawler.extraction_pool import shared_pool
+
+        pool = shared_pool()
+        if pool is not None:
+            for started in [pool.submit(int) for _ in range(pool.processes)]:  # one process per submit
+                started.result(timeout=120)
+
+    def engine(self, url: str) -> Engine:
+        with self._guard:
+            if url not in self._engines:
+                self._engines[url] = open_database(url)  # migrates on first use
+            return self._engines[url]
+
+    def sources(self, path: str | None) -> list[Source]:
+        key = str(path or "")
+        mtime = Path(path).stat().st_mtime if path and os.path.exists(path) else 0.0
+        with self._guard:
+            cached = self._registries.get(key)
+            if cached is None or cached[0] != mtime:
+                cached = (mtime, load_sources(path))
+                self._registries[key] = cached
+            return cached[1]
+
+    def ingestor(self, url: str, registry: str | None) -> SharedIngestor:
+        from newsagg.shows.store import catalogue_version
+
+        engine = self.engine(url)
+        with Session(engine) as session:
+            version = catalogue_version(session)
+        key = (url, str(registry or ""))
+        with self._guard:
+            cached = self._ingestors.get(key)
+            if cached is not None and cached[0] == version:
+                return cached[1]
+        if cached is not None:
+            logger.info("show catalogue changed: rebuilding the matcher")
+        shared = SharedIngestor(Ingestor(engine, self.sources(registry)))
+        with self._guard:
+            self._ingestors[key] = (shared.ingestor.catalogue_version or version, shared)
+        return shared
+
+    def crawl(self, sources: list[Source], url: str, registry: str | None, trigger: str,
+              overrides: dict[str, Any], timeout: float) -> CrawlOutcome:
+        """One crawl of these sources on the worker's reactor; blocks the calling (task) thread."""
+        from scrapy import signals
+        from scrapy.crawler import Crawler
+        from scrapy.utils.defer import deferred_from_coro
+
+        from crawler.spiders.feeds import FeedSpider
+        from newsagg.crawl import crawl_settings
+
+        settings = crawl_settings(sources, url, trigger, str(uuid.uuid4()), overrides)
+        if settings.getbool("NEWSAGG_LINK_SHOWS") and settings.getbool("NEWSAGG_DEDUPE"):
+            settings.set("NEWSAGG_INGESTOR", self.ingestor(url, registry), priority="cmdline")
+        # The signal receivers are kept by pydispatch's global registry: they must not hold the
+        # crawler (a cycle through that registry would keep every finished crawl in memory).
+        state: dict[str, Any] = {"item_errors": 0, "reason": "?"}
+        holder: list[Any] = []
+
+        def count_error(**_: Any) -> None:
+            state["item_errors"] += 1
+
+        def closed(reason: str, **_: Any) -> None:
+            state["reason"] = reason
+
+        def start() -> Any:
+            crawler = Crawler(FeedSpider, settings)
+            holder.append(crawler)
+            crawler.signals.connect(count_error, signal=signals.item_error, weak=False)
+            crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
+            return crawler.crawl()
+
+        done = reactor_thread.call(start)
+        try:
+            try:
+                done.result(timeout)
+                return CrawlOutcome(True, state["item_errors"], state["reason"])
+            except FutureTimeout:
+                logger.error("crawl of %s timed out after %.0fs: stopping it", ",".join(s.name for s in sources),
+                             timeout)
+            if holder:
+                crawler = holder[0]
+                message = timeout_message(timeout)
+
+                def stop() -> Any:
+                    # in the run record even if the crawl closes after the task gave up waiting
+                    for source in sources:
+                        crawler.stats.set_value(f"newsagg/{source.name}/last_error", message)
+                    return deferred_from_coro(crawler.stop_async())
+
+                reactor_thread.call(stop)
+            try:
+                done.result(STOP_GRACE)
+                return CrawlOutcome(True, state["item_errors"], "timeout")
+            except FutureTimeout:
+                logger.error("crawl did not stop within %.0fs: abandoned (the worker goes on)", STOP_GRACE)
+                return CrawlOutcome(False, state["item_errors"], "timeout")
+        finally:
+            if holder:
+                reactor_thread.call(lambda: _release(holder.pop()))
+
+
+def timeout_message(timeout: float) -> str:
+    return f"crawl timed out after {timeout:.0f}s (NEWSAGG_CRAWL_TIMEOUT); stopped"
+
+
+def _release(crawler: Any) -> None:
+    """Drop every signal receiver of a finished crawler: pydispatch keeps receivers in a global
+    registry, and one that holds the crawler (a bound method of its extensions) would keep the
+    whole crawl (stats, spider, pipelines) alive for the life of the worker."""
+    from scrapy import signals
+
+    for sig in vars(signals).values():
+        if type(sig) is object:
+            crawler.signals.disconnect_all(sig)
+
+
+_runtime: WorkerRuntime | None = None
+_runtime_guard = threading.Lock()
+
+
+def worker_runtime() -> WorkerRuntime:
+    """This process's runtime, built on first use (or at worker start, see app.py)."""
+    global _runtime
+    with _runtime_guard:
+        if _runtime is None:
+            _runtime = WorkerRuntime()
+        return _runtime
