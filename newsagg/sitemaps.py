@@ -14,6 +14,7 @@ from datetime import datetime
 from lxml import etree
 
 from newsagg.records import FeedEntry
+from newsagg.xmlguard import REFUSAL, has_internal_subset
 
 _NS = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -57,8 +58,8 @@ def parse_sitemap(body: bytes, url: str, source: str = "", fetched_at: datetime 
     if len(body) > MAX_SITEMAP_BYTES:
         result.error = "sitemap larger than 50 MB"
         return result
-    if b"<!ENTITY" in body[:100_000].upper():
-        result.error = "XML declares entities (entity expansion refused)"
+    if has_internal_subset(body):
+        result.error = REFUSAL
         return result
     try:
         root = etree.fromstring(body, _PARSER)

@@ -109,8 +109,9 @@ def normalise_entry(entry: FeedEntry, *, source_title: str = "", timezone_name: 
         evidence["title"] = "feed:summary"
 
     published, how = parse_date(entry.published, tz, now)
-    if published is None and entry.published_parsed is not None and entry.published:
-        # A format only feedparser knows (it has parsers for many old formats).
+    if how == "unparsed" and entry.published_parsed is not None:
+        # A format only feedparser knows (it has parsers for many old formats); never a
+        # date we refused as out of range (feedparser reads year 1 as 2001).
         published, how = parse_date(entry.published_parsed, tz, now)
     if published is not None:
         evidence["published_at"] = f"feed:published/{how}"
