@@ -58,4 +58,5 @@ NEWSAGG_DEDUPE = True                # mark syndicated copies, group stories
 NEWSAGG_PROGRESS = False             # live per-source progress (newsagg crawl turns it on for terminals)
 
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.KeyLogFormatter"  # items named by key, never by repr
 FEED_EXPORT_ENCODING = "utf-8"

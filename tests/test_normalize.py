@@ -12,7 +12,7 @@ from newsagg.normalize.article import EntryRejected, normalise_entry, split_auth
 from newsagg.normalize.dates import parse_date
 from newsagg.normalize.language import choose_language
 from newsagg.normalize.text import clean_title, html_to_text
-from newsagg.normalize.urls import canonical_url, points_to_private
+from newsagg.normalize.urls import canonical_url, is_private_address
 from newsagg.records import FeedEntry
 
 UTC = timezone.utc
@@ -72,13 +72,19 @@ def test_canonical_url_rejects_non_http_and_resolves_relative() -> None:
     assert canonical_url("/tv/x", base="https://variety.com/feed/") == "https://variety.com/tv/x"
 
 
-def test_private_addresses() -> None:
-    assert points_to_private("http://127.0.0.1:8000/x")
-    assert points_to_private("http://localhost/x")
-    assert points_to_private("http://10.1.2.3/x") and points_to_private("http://192.168.0.1/")
-    assert points_to_private("http://169.254.169.254/latest/meta-data/")
-    assert points_to_private("http://[::1]/x")
-    assert not points_to_private("http://93.184.216.34/")
+@pytest.mark.parametrize("address", [
+    "127.0.0.1", "10.1.2.3", "192.168.0.1", "169.254.169.254", "::1", "0.0.0.0",
+    "100.64.0.1", "100.127.255.254",          # CGNAT: is_private is False, is_global too
+    "::ffff:127.0.0.1", "2002:7f00:1::",      # IPv4-mapped and 6to4 wrapping loopback
+    "64:ff9b::a00:1", "fe80::1%eth0", "fc00::1", "224.0.0.1", "240.0.0.1", "not-an-address",
+])
+def test_non_global_addresses_are_private(address: str) -> None:
+    assert is_private_address(address)
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "8.8.8.8"])
+def test_global_addresses_are_public(address: str) -> None:
+    assert not is_private_address(address)
 
 
 def test_html_to_text_keeps_paragraphs_and_drops_scripts() -> None:

@@ -32,6 +32,11 @@ logger = logging.getLogger(__name__)
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
                "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5")
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+# Statuses the callbacks see; redirects are left to RedirectMiddleware (REDIRECT_MAX_TIMES
+# hops, each one through PrivateHostGuard).
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+HANDLED_STATUSES = [code for code in range(100, 600) if code not in REDIRECT_STATUSES]
+PERMANENT_REDIRECTS = {301, 308}
 MAX_SITEMAP_DEPTH = 2
 MAX_NOT_BEFORE = timedelta(hours=24)  # no <ttl> or Retry-After keeps a feed away longer
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.I)
@@ -54,6 +59,14 @@ def _not_before(now: datetime, response: Response, ttl_minutes: int | None) -> d
         waits.append(timedelta(minutes=ttl_minutes))
     wait = min(max(waits), MAX_NOT_BEFORE) if waits else timedelta(0)
     return now + wait if wait > timedelta(seconds=60) else None
+
+
+def _moved_to(response: Response) -> str | None:
+    """The new URL when every redirect hop to this response was permanent (301/308)."""
+    reasons = response.meta.get("redirect_reasons") or []
+    if reasons and all(r in PERMANENT_REDIRECTS for r in reasons):
+        return response.url
+    return None
 
 
 class FeedSpider(scrapy.Spider):
@@ -88,7 +101,7 @@ class FeedSpider(scrapy.Spider):
         self._stat(source, "errors")
         self._stat(source, f"{what}s_failed")
         self.crawler.stats.set_value(f"newsagg/{source}/last_error", f"{url}: {reason}"[:500])
-        logger.warning("source %s: %s %s failed: %s", source, what, url, reason)
+        logger.warning("source %s: %s %s failed: %s", source, what, url[:200], reason[:300])
 
     def _load_state(self) -> None:
         from models.db import open_database
@@ -130,7 +143,13 @@ class FeedSpider(scrapy.Spider):
         state.last_status = response.status if response is not None else None
         state.failures = 0 if ok else state.failures + 1
         state.not_before = _not_before(now, response, ttl_minutes) if response is not None else None
-        if response is not None and response.status == 200:
+        if response is not None and ok:
+            state.moved_to = _moved_to(response)
+        if not ok:
+            # A failed response's validators would make the server answer 304 next
+            # time, and the failure would read as "not modified".
+            state.etag = state.last_modified = None
+        elif response is not None and response.status == 200:
             etag = response.headers.get(b"ETag", b"").decode("latin-1") or None
             modified = response.headers.get(b"Last-Modified", b"").decode("latin-1") or None
             when, _ = parse_date(modified, timezone.utc, now) if modified else (None, "")
@@ -169,7 +188,8 @@ class FeedSpider(scrapy.Spider):
                 yield scrapy.Request(
                     url, callback=self.parse_feed, errback=self.fetch_error, dont_filter=True,
                     headers={"Accept": FEED_ACCEPT, **self._conditional_headers(url)}, priority=10,
-                    meta={"source": source.name, "kind": "feed", "handle_httpstatus_all": True},
+                    meta={"source": source.name, "kind": "feed", "state_url": url,
+                          "handle_httpstatus_list": HANDLED_STATUSES},
                 )
             for url in source.sitemaps:  # after the feeds (lower priority): feed entries are richer
                 if not self._deferred(source.name, url, now):
@@ -179,7 +199,8 @@ class FeedSpider(scrapy.Spider):
         headers = self._conditional_headers(url) if depth == 0 else {}
         return scrapy.Request(url, callback=self.parse_sitemap, errback=self.fetch_error, dont_filter=True,
                               priority=5, cb_kwargs={"depth": depth}, headers=headers,
-                              meta={"source": source, "kind": "sitemap", "handle_httpstatus_all": True})
+                              meta={"source": source, "kind": "sitemap", "state_url": url,
+                                    "handle_httpstatus_list": HANDLED_STATUSES})
 
     def _recent(self, source: Source, entry: FeedEntry, now: datetime) -> bool:
         if source.page_window <= timedelta(0):
@@ -189,6 +210,11 @@ class FeedSpider(scrapy.Spider):
 
     def _follow(self, source: Source, entry: FeedEntry, now: datetime) -> Iterator[Any]:
         """The entry itself, or a request for its page (the entry waits in self.pending)."""
+        if not (entry.link or "").strip():
+            # No link: nothing to fetch, and no URL to claim (the store keys it by its
+            # GUID or title and date: urn:newsagg:<source>:<hash>).
+            yield entry
+            return
         try:
             key = canonical_url(entry.link or "", base=entry.feed_url)
         except ValueError:
@@ -213,7 +239,7 @@ class FeedSpider(scrapy.Spider):
         yield scrapy.Request(
             entry.link or key, callback=self.parse_page, errback=self.page_error,
             headers={"Accept": PAGE_ACCEPT}, cb_kwargs={"key": key}, dont_filter=True,
-            meta={"source": source.name, "kind": "page", "handle_httpstatus_all": True},
+            meta={"source": source.name, "kind": "page", "handle_httpstatus_list": HANDLED_STATUSES},
         )
 
     # -- callbacks -----------------------------------------------------------------
@@ -222,12 +248,35 @@ class FeedSpider(scrapy.Spider):
         if response.status != 304:
             return False
         self._stat(source, "feeds_not_modified")
-        self._record_fetch(source, response.request.url, response, ok=True)
+        self._record_fetch(source, response.meta["state_url"], response, ok=True)
         return True
 
+    def _guarded(self, response: Response, kind: str, steps: Iterator[Any]) -> Iterator[Any]:
+        """Any exception while reading a feed or sitemap is that source's error, in one line."""
+        try:
+            yield from steps
+        except Exception as exc:
+            self._fail(response.meta.get("source", "?"), response.url,
+                       f"{type(exc).__name__}: {exc}", kind)
+            logger.debug("source %s: %s %s", response.meta.get("source"), kind, response.url, exc_info=True)
+
     def parse_feed(self, response: Response) -> Iterator[Any]:
+        return self._guarded(response, "feed", self._parse_feed(response))
+
+    def parse_sitemap(self, response: Response, depth: int) -> Iterator[Any]:
+        return self._guarded(response, "sitemap", self._parse_sitemap(response, depth))
+
+    def _item_errors(self, source: str, url: str, errors: list[str]) -> None:
+        for reason in errors:
+            self._stat(source, "errors")
+            self._stat(source, "items_failed")
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value(f"newsagg/{source}/last_error", f"{url}: {reason}"[:500])
+            logger.warning("source %s: feed %s: %s", source, url[:200], reason[:300])
+
+    def _parse_feed(self, response: Response) -> Iterator[Any]:
         source_name = response.meta["source"]
-        url = response.request.url  # state is kept under the configured URL, not a redirect target
+        url = response.meta["state_url"]  # state is kept under the configured URL, not a redirect target
         if self._not_modified(source_name, response):
             return  # 304: nothing to parse
         if response.status != 200:
@@ -243,8 +292,9 @@ class FeedSpider(scrapy.Spider):
             return
         if parsed.warning:
             logger.warning("source %s: feed %s: %s", source_name, response.url, parsed.warning)
+        self._item_errors(source_name, response.url, parsed.item_errors)
         self._stat(source_name, "feeds_ok")
-        self._stat(source_name, "items_seen", len(parsed.entries) + parsed.duplicate_guids)
+        self._stat(source_name, "items_seen", len(parsed.entries) + parsed.duplicate_guids + len(parsed.item_errors))
         if parsed.duplicate_guids:
             self._stat(source_name, "items_duplicate", parsed.duplicate_guids)
         if not parsed.entries:
@@ -253,19 +303,19 @@ class FeedSpider(scrapy.Spider):
         for entry in parsed.entries:
             yield from self._follow(source, entry, now)
 
-    def parse_sitemap(self, response: Response, depth: int) -> Iterator[Any]:
+    def _parse_sitemap(self, response: Response, depth: int) -> Iterator[Any]:
         source_name = response.meta["source"]
         if self._not_modified(source_name, response):
             return
         if response.status != 200:
             if depth == 0:
-                self._record_fetch(source_name, response.request.url, response, ok=False)
+                self._record_fetch(source_name, response.meta["state_url"], response, ok=False)
             self._fail(source_name, response.url, f"HTTP {response.status}", "sitemap")
             return
         now = datetime.now(timezone.utc)
         parsed = parse_sitemap(response.body, response.url, source=source_name, fetched_at=now)
         if depth == 0:
-            self._record_fetch(source_name, response.request.url, response, ok=parsed.error is None)
+            self._record_fetch(source_name, response.meta["state_url"], response, ok=parsed.error is None)
         if parsed.error:
             self._fail(source_name, response.url, parsed.error, "sitemap")
             return
@@ -301,7 +351,11 @@ class FeedSpider(scrapy.Spider):
         except Exception as exc:  # a bug or a hostile page must not cost the item: keep the feed data
             self._stat(entry.source, "errors")
             entry.page_error = f"extraction failed: {type(exc).__name__}: {exc}"[:300]
-            logger.error("source %s: page %s: %s", entry.source, response.url, entry.page_error, exc_info=True)
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value(f"newsagg/{entry.source}/last_error",
+                                         f"{response.url[:200]}: {entry.page_error}"[:500])
+            logger.error("source %s: page %s: %s", entry.source, response.url[:200], entry.page_error)
+            logger.debug("source %s: page %s", entry.source, response.url[:200], exc_info=True)
         yield entry
 
     def page_error(self, failure: Failure) -> Iterator[Any]:
@@ -316,6 +370,6 @@ class FeedSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         reason = failure.getErrorMessage() or failure.type.__name__
         if request.cb_kwargs.get("depth", 0) == 0:
-            self._record_fetch(request.meta.get("source", "?"), request.url, None, ok=False)
+            self._record_fetch(request.meta.get("source", "?"), request.meta.get("state_url", request.url), None, ok=False)
         self._fail(request.meta.get("source", "?"), request.url, f"{failure.type.__name__}: {reason}",
                    request.meta.get("kind", "feed"))

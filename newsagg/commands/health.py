@@ -29,7 +29,7 @@ def health(
         if quiet and h.healthy:
             continue
         table.add_row(h.name, str(h.runs), h.last_status or "-", str(h.last_items), f"{h.median_items or 0:g}",
-                      "ok" if h.healthy else "; ".join(h.problems))
+                      "; ".join((h.problems or ["ok"]) + h.notices))
     if table.rows:
         Console(width=200).print(table)
     if any(not h.healthy for h in results):
