@@ -153,20 +153,6 @@ class ProgressDisplay:
         if self.live is not None:
             self.live.update(self._table())
 
-    def _error(self, source: str | None, where: str, exc: BaseException) -> None:
-        """An exception the spider or a pipeline did not handle: that source's error, one line."""
-        if not source or self.crawler.stats is None:
-            return
-        self._inc(source, "errors")
-        self.crawler.stats.set_value(f"newsagg/{source}/last_error",
-                                     f"{where[:200]}: {type(exc).__name__}: {exc}"[:500])
-
-    def spider_error(self, failure: Failure, response: Response, **_: Any) -> None:
-        self._error(response.meta.get("source"), response.url, failure.value)
-
-    def item_error(self, item: Any, failure: Failure, **_: Any) -> None:
-        self._error(getattr(item, "source", None), item_key(item), failure.value)
-
     def spider_opened(self, **_: Any) -> None:
         from rich.console import Console
         from rich.live import Live
