@@ -19,8 +19,10 @@ from typing import Any
 
 # Where a declaration starts, and what can end one or open a subset. Quoted external ids
 # (`SYSTEM "a>b"`) may hold `>` or `[`, so quotes are skipped whole.
-_START_BYTES = re.compile(rb"<!DOCTYPE", re.I)
-_START_STR = re.compile(r"<!DOCTYPE", re.I)
+# A DOCTYPE inside a comment or a CDATA section is text, not a declaration.
+_START_BYTES = re.compile(rb"<!(DOCTYPE|--|\[CDATA\[)", re.I)
+_START_STR = re.compile(r"<!(DOCTYPE|--|\[CDATA\[)", re.I)
+_SKIP_TO = {"--": "-->", "[CDATA[": "]]>"}
 _ENTITY_BYTES = re.compile(rb"<!ENTITY", re.I)
 _ENTITY_STR = re.compile(r"<!ENTITY", re.I)
 _STOP_BYTES = re.compile(rb"[>\[\"']")
@@ -73,13 +75,23 @@ def _encodings(body: bytes, content_type: str) -> set[str]:
 
 
 def _scan(doc: Any, start: re.Pattern, stop: re.Pattern, entity: re.Pattern) -> bool:
-    """Linear: one search for entity declarations, then each DOCTYPE is read once and the
-    next search starts where it ended."""
+    """Linear: one search for entity declarations (anywhere: the only way to declare one),
+    then each DOCTYPE, comment or CDATA section is read once and the next search starts
+    where it ended."""
     if entity.search(doc):
         return True
     pos = 0
     while m := start.search(doc, pos):
         pos = m.end()
+        opened = m.group(1)
+        opened = opened.decode("ascii") if isinstance(opened, bytes) else opened
+        if opened.upper() != "DOCTYPE":  # a comment or CDATA: skip to its end
+            closing = _SKIP_TO[opened.upper()]
+            end = doc.find(closing.encode("ascii") if isinstance(doc, bytes) else closing, pos)
+            if end < 0:
+                return False  # the rest of the document is a comment: no declaration in it
+            pos = end + len(closing)
+            continue
         while s := stop.search(doc, pos):
             char = s.group()
             if char in ("[", b"["):

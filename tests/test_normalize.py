@@ -54,6 +54,33 @@ def test_implausible_and_missing_dates() -> None:
         datetime(2016, 1, 17, 21, 5, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("raw", [
+    "Mon, 01 Jan 0001 00:00:00 GMT",   # the stdlib reads year 1 as 2001
+    "Mon, 01 Jan 1 00:00:00 GMT",
+    "Fri, 31 Dec 0099 23:59:59 +0000",
+    "-1", "1", "2016", "1453064700",    # dateparser invents a date from a bare number
+    "0001-01-01T00:00:00+05:00",        # out of range once moved to UTC: no OverflowError
+    "9999-12-31T23:59:59-05:00",
+])
+def test_out_of_range_and_bare_numbers_are_refused(raw: str) -> None:
+    dt, why = parse_date(raw, UTC, NOW)
+    assert dt is None and why in ("implausible", "unparsed")
+
+
+def test_two_digit_rfc822_years_keep_their_century_rule() -> None:
+    assert parse_date("Sun, 17 Jan 16 21:05:00 +0000", UTC, NOW)[0] == datetime(2016, 1, 17, 21, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("raw", ["Mon, 01 Jan 0001 00:00:00 GMT", "Mon, 01 Jan 1 00:00:00 GMT", "-1"])
+def test_refused_feed_date_is_not_taken_from_feedparser_either(raw: str) -> None:
+    from newsagg.feeds import parse_feed
+
+    body = (f'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>http://e.com/a</link>'
+            f"<pubDate>{raw}</pubDate></item></channel></rss>").encode()
+    article = normalise_entry(parse_feed(body, "http://e.com/feed", source="s").entries[0], now=NOW)
+    assert article.published_at == NOW and "date_from_fetch" in article.flags
+
+
 @pytest.mark.parametrize(("raw", "canon"), [
     ("HTTP://Variety.COM:80/2016/tv/news/x/?utm_source=rss&utm_medium=feed#comments",
      "http://variety.com/2016/tv/news/x/"),
