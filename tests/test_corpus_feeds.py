@@ -316,3 +316,24 @@ def test_missing_content_type_is_not_ill_formed(corpus_dir: Path) -> None:
     body = (corpus_dir / FEEDS / "node-feedparser/rss2sample.xml").read_bytes()
     parsed = parse_feed(body, "http://liftoff.msfc.nasa.gov/rss", content_type="")
     assert len(parsed.entries) == 4 and parsed.warning is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_feedparser_tests_articles_all_reach_the_store(corpus_dir: Path, tmp_path: Path, backend: str,
+                                                        request: pytest.FixtureRequest) -> None:
+    """The feed path's last step too: every article of the 2,106 files is stored or a duplicate."""
+    from models.db import open_database
+    from newsagg.ingest import Ingestor
+
+    url = f"sqlite:///{tmp_path / 'fp.db'}" if backend == "sqlite" else request.getfixturevalue("postgres_url")
+    articles = [a for d in FP_SUBDIRS for o in outcomes(corpus_dir, f"{FP_TESTS}/{d}") for a in o.articles]
+    assert len(articles) > 400  # most files test feed-level fields and have no items
+    engine = open_database(url)
+    try:
+        result = Ingestor(engine, link_shows=False, dedupe=False).ingest(articles)
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT count(*) FROM articles").scalar_one()
+    finally:
+        engine.dispose()
+    assert sum(result.store.per_source.values()) == len(articles)
+    assert rows == result.store.per_source[("corpus", "new")] > 0  # many files share example.com links
