@@ -8,7 +8,6 @@ Entity declarations in the DOCTYPE are refused before any XML parser sees them.
 
 from __future__ import annotations
 
-import gzip
 import io
 import re
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 
 import feedparser
 
+from newsagg.gzipped import gunzip, is_gzip
 from newsagg.jsonfeed import parse_json_feed
 from newsagg.records import FeedEntry
 from newsagg.xmlguard import REFUSAL, has_internal_subset
@@ -118,17 +118,6 @@ def _parse_json_feed(body: bytes, url: str, source: str) -> ParsedFeed:
                       version=doc.version, error=doc.error, item_errors=doc.item_errors)
 
 
-MAX_FEED_BYTES = 32 * 1024 * 1024
-
-
-def _gunzip(body: bytes) -> bytes:
-    with gzip.GzipFile(fileobj=io.BytesIO(body)) as gz:
-        out = gz.read(MAX_FEED_BYTES + 1)
-    if len(out) > MAX_FEED_BYTES:
-        raise ValueError("decompressed feed larger than 32 MB")
-    return out
-
-
 def _looks_json(body: bytes, content_type: str) -> bool:
     if "json" in content_type.lower():
         return True
@@ -184,10 +173,10 @@ def _unique_entries(result: ParsedFeed, fetched_at: datetime | None) -> list[Fee
 def parse_feed(body: bytes, url: str, source: str = "", content_type: str = "",
                fetched_at: datetime | None = None) -> ParsedFeed:
     """Parse one fetched feed. Never raises on bad input: problems land in .error/.warning."""
-    if body[:2] == b"\x1f\x8b":  # a .gz file served without Content-Encoding
+    if is_gzip(body):  # a .gz file served without Content-Encoding
         try:
-            body = _gunzip(body)
-        except (OSError, EOFError, ValueError) as exc:
+            body = gunzip(body)
+        except ValueError as exc:
             return ParsedFeed(url=url, error=f"bad gzip body: {exc}")
     if not body or not body.strip():
         return ParsedFeed(url=url, error="empty response body")

@@ -7,12 +7,12 @@ here. lxml parses with entity resolution and network access off.
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from lxml import etree
 
+from newsagg.gzipped import MAX_DECOMPRESSED_BYTES, gunzip, is_gzip
 from newsagg.records import FeedEntry
 from newsagg.xmlguard import REFUSAL, has_internal_subset
 
@@ -23,7 +23,6 @@ _NS = {
 }
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True,
                           remove_comments=True)
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit, uncompressed
 
 
 @dataclass
@@ -48,14 +47,13 @@ def _local(tag: object) -> str:
 def parse_sitemap(body: bytes, url: str, source: str = "", fetched_at: datetime | None = None) -> ParsedSitemap:
     """Parse a urlset (news or plain) or a sitemap index. Never raises on bad input."""
     result = ParsedSitemap(url=url)
-    if body[:2] == b"\x1f\x8b":
+    if is_gzip(body):
         try:
-            with gzip.GzipFile(fileobj=__import__("io").BytesIO(body)) as gz:
-                body = gz.read(MAX_SITEMAP_BYTES + 1)
-        except (OSError, EOFError) as exc:
+            body = gunzip(body)
+        except ValueError as exc:
             result.error = f"bad gzip sitemap: {exc}"
             return result
-    if len(body) > MAX_SITEMAP_BYTES:
+    if len(body) > MAX_DECOMPRESSED_BYTES:
         result.error = "sitemap larger than 50 MB"
         return result
     if has_internal_subset(body):
