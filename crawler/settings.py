@@ -36,7 +36,8 @@ TELNETCONSOLE_ENABLED = False
 REDIRECT_MAX_TIMES = 5
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.PrivateHostGuard": 50,
+    "crawler.conditional.ConditionalGet": 40,   # not due / unchanged: dropped before anything else
+    "crawler.middlewares.PrivateHostGuard": 50,  # every request, robots.txt and redirect hops included
 }
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
