@@ -70,6 +70,10 @@ class PrivateHostGuard:
 
     async def process_request(self, request: Request) -> None:
         source = request.meta.get("source")
+        scheme = urlsplit(request.url).scheme.lower()
+        if scheme not in ("http", "https"):  # file:, data:, ftp:, s3: from a sitemap or a link
+            logger.info("source %s: refused %s: not an http(s) URL", source or "-", request.url[:200])
+            raise IgnoreRequest(f"refused {request.url[:200]}: not an http(s) URL")
         if source in self.allowed:
             return
         host, port = _netloc(request.url)

@@ -35,6 +35,8 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REDIRECT_MAX_TIMES = 5
 
+# Only the web: a sitemap or a redirect naming file:, ftp:, s3: or data: is never fetched.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.conditional.ConditionalGet": 40,   # not due / unchanged: dropped before anything else
     "crawler.middlewares.PrivateHostGuard": 50,  # every request, robots.txt and redirect hops included

@@ -71,13 +71,19 @@ def _has_cut(value: Any, depth: int = 0) -> bool:
     return False
 
 
+def _int(digits: str) -> int | str:
+    """Python refuses to read integers over 4,300 digits (and so the whole document): such
+    a number stays a string, and a field that needs a number reports its wrong type."""
+    return int(digits) if len(digits) <= 4000 else digits
+
+
 def _load(body: bytes) -> tuple[Any, bool]:
     """The parsed document, and whether deep parts were cut off."""
     try:
-        return json.loads(body), False
+        return json.loads(body, parse_int=_int), False
     except RecursionError:
         text = body.decode("utf-8-sig", errors="replace")
-        return json.loads(_cut_deep(text)), True
+        return json.loads(_cut_deep(text), parse_int=_int), True
 
 
 def _text(item: dict, key: str) -> str | None:

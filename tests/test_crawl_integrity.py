@@ -100,6 +100,10 @@ def _site(base: str, other: str) -> dict[str, Resource]:
         "/robots.txt": Resource(b"", status=302, headers={"Location": f"{other}/internal-secret"}),
         "/ssrf/feed": Resource(_rss(_item("Robots story", f"{base}/ssrf/1")), rss),
         "/ssrf/1": Resource(_page("Robots story")),
+        # A sitemap index naming a local file: never read, even for a source allowed private hosts.
+        "/fs/sitemap.xml": Resource(b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+                                    b'sitemap/0.9"><sitemap><loc>file:///etc/hostname</loc></sitemap></sitemapindex>',
+                                    "application/xml"),
         "/json/1": Resource(_page("Json good one")),
         "/json/3": Resource(_page("Json good three")),
         "/deep/1": Resource(_page("Deep good one")),
@@ -118,7 +122,9 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
         reg.write_text(registry_toml(server.base_url, {
             "bomb": ["/bomb/feed"], "json": ["/json/feed"], "deep": ["/deep/feed"], "moved": ["/old/feed"],
             "nolink": ["/nolink/feed"], "ssrf": ["/ssrf/feed"], "chain": ["/chain/0"],
-        }) + '[[source]]\nname = "nowhere"\nfeeds = ["http://feeds.nowhere.invalid/rss"]\n')
+        }) + '[[source]]\nname = "nowhere"\nfeeds = ["http://feeds.nowhere.invalid/rss"]\n'
+           f'[[source]]\nname = "files"\nsitemaps = ["{server.base_url}/fs/sitemap.xml"]\n'
+           "allow_private_hosts = true\n")
         db = tmp / "c.db"
         proc = run_cli("crawl", "--sources", str(reg), "--db", str(db), "-s", "AUTOTHROTTLE_ENABLED=False",
                        "--log-level", "INFO", timeout=300)
@@ -193,6 +199,12 @@ def test_robots_txt_redirect_into_another_private_host_is_refused(crawl: Crawl) 
 def test_unresolvable_host_is_refused_by_the_guard(crawl: Crawl) -> None:
     status, _, _, last_error = crawl.run("nowhere")
     assert status == "failed" and "cannot be resolved" in last_error
+
+
+def test_sitemap_naming_a_local_file_is_not_read(crawl: Crawl) -> None:
+    status, _, errors, last_error = crawl.run("files")
+    assert status != "ok" and errors == 1
+    assert "file:///etc/hostname" in last_error and "not an http(s) URL" in last_error
 
 
 def test_feed_returning_html_stays_failed_on_the_second_run(tmp_path: Path) -> None:

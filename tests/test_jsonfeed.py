@@ -45,3 +45,11 @@ def test_100k_deep_array_in_one_item_keeps_the_others() -> None:
 def test_deep_document_without_items_is_one_error_line() -> None:
     parsed = parse_feed(b"[" * 100_000, "http://e.com/f.json", source="s", content_type="application/json")
     assert parsed.entries == [] and parsed.error and "\n" not in parsed.error and len(parsed.error) <= 300
+
+
+def test_an_integer_of_5000_digits_does_not_cost_the_feed() -> None:
+    body = (b'{"items": [{"id": "1", "url": "http://e.com/1", "title": "a", "tags": [' + b"9" * 5000 + b"]}, "
+            b'{"id": ' + b"9" * 5000 + b', "url": "http://e.com/2"}, {"id": 3, "url": "http://e.com/3"}]}')
+    parsed = parse_feed(body, "http://e.com/f.json", source="s", content_type="application/json")
+    assert parsed.error is None  # json.loads alone refuses the whole document
+    assert [e.link for e in parsed.entries] == ["http://e.com/1", "http://e.com/2", "http://e.com/3"]
