@@ -19,7 +19,7 @@ import feedparser
 from newsagg.gzipped import gunzip, is_gzip
 from newsagg.jsonfeed import parse_json_feed
 from newsagg.records import FeedEntry
-from newsagg.xmlguard import REFUSAL, has_internal_subset
+from newsagg.xmlguard import MAX_DEPTH, REFUSAL, has_internal_subset, nests_too_deep
 
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
 
@@ -185,6 +185,9 @@ def parse_feed(body: bytes, url: str, source: str = "", content_type: str = "",
     elif has_internal_subset(body, content_type):
         # Billion-laughs style bombs: refused before any parser sees the bytes.
         return ParsedFeed(url=url, error=REFUSAL)
+    elif nests_too_deep(body, content_type):
+        return ParsedFeed(url=url, error=f"XML nested more than {MAX_DEPTH} elements deep (refused: "
+                                         "parsing time grows with the depth)")
     else:
         # Headers only when the server sent a type: without one, feedparser's HTTP
         # checks would call a perfectly good feed ill-formed (NonXMLContentType).

@@ -84,3 +84,19 @@ def test_sitemap_in_utf16_with_a_subset_is_refused() -> None:
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://e.com/&a;</loc></url>'
             "</urlset>").encode("utf-16")
     assert "expansion refused" in (parse_sitemap(body, "http://e.com/sitemap.xml").error or "")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_20k_nested_elements_are_refused_before_feedparser(encoding: str) -> None:
+    """feedparser's time per element grows with depth: 20,000 levels cost it seconds."""
+    deep = "<x>" * 20_000 + "</x>" * 20_000
+    body = (f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel><title>t</title><item>'
+            f"<title>a</title><link>http://e.com/1</link><description>{deep}</description></item>"
+            "</channel></rss>").encode(encoding)
+    parsed = parse_feed(body, "http://e.com/feed", source="s")
+    assert parsed.entries == [] and "nested more than 1000 elements deep" in (parsed.error or "")
+
+
+def test_long_runs_of_start_tags_with_text_between_are_counted() -> None:
+    body = b"<rss><channel>" + b"<x>" + b"text " * 4000 + b"<x>words" * 1200 + b"</x>" * 1201 + b"</channel></rss>"
+    assert "nested more than" in (parse_feed(body, "http://e.com/feed").error or "")
