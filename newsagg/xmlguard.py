@@ -17,14 +17,21 @@ import codecs
 import re
 from typing import Any
 
+def _anycase(word: str) -> str:
+    """'doctype' -> '[Dd][Oo]...': case-insensitive, yet the literal '<!' before it keeps
+    the regex engine's fast search (re.I or a lower-cased copy cost 5-10x more)."""
+    return "".join(f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c) for c in word)
+
+
 # Where a declaration starts, and what can end one or open a subset. Quoted external ids
-# (`SYSTEM "a>b"`) may hold `>` or `[`, so quotes are skipped whole.
-# A DOCTYPE inside a comment or a CDATA section is text, not a declaration.
-_START_BYTES = re.compile(rb"<!(DOCTYPE|--|\[CDATA\[)", re.I)
-_START_STR = re.compile(r"<!(DOCTYPE|--|\[CDATA\[)", re.I)
-_SKIP_TO = {"--": "-->", "[CDATA[": "]]>"}
-_ENTITY_BYTES = re.compile(rb"<!ENTITY", re.I)
-_ENTITY_STR = re.compile(r"<!ENTITY", re.I)
+# (`SYSTEM "a>b"`) may hold `>` or `[`, so quotes are skipped whole. A DOCTYPE inside a
+# comment or a CDATA section is text, not a declaration.
+_START_TEXT = rf"<!({_anycase('doctype')}|--|{_anycase('[cdata[')})"
+_START_BYTES = re.compile(_START_TEXT.encode())
+_START_STR = re.compile(_START_TEXT)
+_SKIP_TO = {"--": "-->", "[cdata[": "]]>"}
+_ENTITY_BYTES = re.compile(f"<!{_anycase('entity')}".encode())
+_ENTITY_STR = re.compile(f"<!{_anycase('entity')}")
 _STOP_BYTES = re.compile(rb"[>\[\"']")
 _STOP_STR = re.compile(r"[>\[\"']")
 _DECLARED = re.compile(rb"""<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
@@ -84,9 +91,9 @@ def _scan(doc: Any, start: re.Pattern, stop: re.Pattern, entity: re.Pattern) -> 
     while m := start.search(doc, pos):
         pos = m.end()
         opened = m.group(1)
-        opened = opened.decode("ascii") if isinstance(opened, bytes) else opened
-        if opened.upper() != "DOCTYPE":  # a comment or CDATA: skip to its end
-            closing = _SKIP_TO[opened.upper()]
+        opened = (opened.decode("ascii") if isinstance(opened, bytes) else opened).lower()
+        if opened != "doctype":  # a comment or CDATA: skip to its end
+            closing = _SKIP_TO[opened]
             end = doc.find(closing.encode("ascii") if isinstance(doc, bytes) else closing, pos)
             if end < 0:
                 return False  # the rest of the document is a comment: no declaration in it
