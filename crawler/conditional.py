@@ -116,6 +116,11 @@ class ConditionalGet:
 
     async def spider_closed(self, **_: Any) -> None:
         touched = [st for st in self.states.values() if st.source]
+        stats = self.crawler.stats
+        for st in touched:
+            if stats is not None and stats.get_value(f"newsagg/{st.source}/items_failed"):
+                # Items of this source were not read or stored: the next run must not get a 304.
+                st.etag = st.last_modified = None
         if touched:
             await maybe_deferred_to_future(threads.deferToThread(self._save, touched))
 

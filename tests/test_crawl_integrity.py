@@ -144,6 +144,8 @@ def test_json_feed_with_a_wrong_type_keeps_the_good_items(crawl: Crawl) -> None:
     status, new, errors, last_error = crawl.run("json")
     assert (status, new, errors) == ("partial", 2, 1)
     assert "item 2" in last_error and "'authors' is int" in last_error
+    # The bad item is reported again next run: no validator lets the server answer 304.
+    assert crawl.rows("SELECT etag, last_modified FROM feed_state WHERE url LIKE '%/json/feed'") == [(None, None)]
 
 
 def test_json_feed_nested_100k_deep_keeps_the_good_items(crawl: Crawl) -> None:
