@@ -17,6 +17,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from sqlalchemy import insert, update
+from twisted.python.failure import Failure
+
+from crawler.logformatter import item_key
 from sqlalchemy.orm import Session
 
 from models.db import open_database
@@ -43,6 +46,8 @@ class RunRecorder:
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(self.response_received, signal=signals.response_received)
+        crawler.signals.connect(self.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(self.item_error, signal=signals.item_error)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "RunRecorder":
@@ -61,6 +66,20 @@ class RunRecorder:
                   else "responses_4xx" if 400 <= status < 500 else "responses_5xx" if status >= 500 else None)
         if bucket:
             self._inc(request.meta.get("source"), bucket)
+
+    def _error(self, source: str | None, where: str, exc: BaseException) -> None:
+        """An exception the spider or a pipeline did not handle: that source's error, one line."""
+        if not source or self.crawler.stats is None:
+            return
+        self._inc(source, "errors")
+        self.crawler.stats.set_value(f"newsagg/{source}/last_error",
+                                     f"{where[:200]}: {type(exc).__name__}: {exc}"[:500])
+
+    def spider_error(self, failure: Failure, response: Response, **_: Any) -> None:
+        self._error(response.meta.get("source"), response.url, failure.value)
+
+    def item_error(self, item: Any, failure: Failure, **_: Any) -> None:
+        self._error(getattr(item, "source", None), item_key(item), failure.value)
 
     def spider_opened(self, **_: Any) -> None:
         self.engine = open_database(self.db_url)
@@ -81,11 +100,8 @@ class RunRecorder:
             get = lambda key, default=0: stats.get_value(f"newsagg/{name}/{key}", default)  # noqa: E731
             feeds_total = len(self.sources[name].feeds) + len(self.sources[name].sitemaps)
             failed = get("feeds_failed") + get("sitemaps_failed")
-            status = "failed" if feeds_total and failed >= feeds_total else "partial" if failed else "ok"
-            if status == "ok" and get("items_failed"):
-                status = "partial"  # items that could not be stored: lost for this run, said loudly
-            if reason not in ("finished",) and status == "ok":
-                status = "partial"
+            status = ("failed" if feeds_total and failed >= feeds_total
+                      else "partial" if failed or get("errors") or reason != "finished" else "ok")
             values: dict[str, Any] = {k: get(k) for k in _COUNTERS}
             values.update(
                 id=row_id, finished_at=now, status=status,

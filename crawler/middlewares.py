@@ -3,41 +3,83 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
 
-from newsagg.normalize.urls import points_to_private
+from newsagg.normalize.urls import is_local_name, is_private_address, literal_address
 
 logger = logging.getLogger(__name__)
 
 
-class PrivateHostGuard:
-    """Refuse requests into loopback, private or link-local addresses.
+def _netloc(url: str) -> tuple[str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(parts.scheme)
 
-    Content is untrusted: a feed or a redirect must not make us fetch an intranet
-    address. Redirected requests pass through here again, so redirects are
-    covered. A source may allow it (`allow_private_hosts = true`, the demo does).
+
+class PrivateHostGuard:
+    """Refuse every request whose host is, or resolves to, an address that is not global.
+
+    Content is untrusted: a feed, a page link, robots.txt or any redirect hop must not
+    make us fetch an intranet, loopback, CGNAT or metadata address. Every request passes
+    here, redirect hops and robots.txt included; a host that cannot be resolved is
+    refused too. A source may allow private hosts (`allow_private_hosts = true`, the
+    demo does): its own requests pass, and so do requests without a source (robots.txt)
+    to exactly the hosts and ports of its configured URLs.
+
+    Names are resolved with the reactor's resolver (a thread, and Scrapy's DNS cache),
+    so the check does not block the crawl and the connection uses the address checked.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.allowed = {s.name for s in crawler.settings.getlist("NEWSAGG_SOURCES") if s.allow_private_hosts}
+        sources = crawler.settings.getlist("NEWSAGG_SOURCES")
+        self.allowed = {s.name for s in sources if s.allow_private_hosts}
+        self.allowed_netlocs = {_netloc(u) for s in sources if s.allow_private_hosts
+                                for u in (*s.feeds, *s.sitemaps)}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "PrivateHostGuard":
         return cls(crawler)
 
-    def process_request(self, request: Request) -> Any:
-        source = request.meta.get("source")
-        if source in self.allowed:
-            return None
-        if source is None and request.meta.get("dont_obey_robotstxt"):
-            return None  # robots.txt for a host whose own request already passed this guard
-        if points_to_private(request.url):
-            logger.debug("source %s: refused %s (private or loopback address; "
-                           "set allow_private_hosts to allow)", source, request.url)
-            raise IgnoreRequest(f"private address: {request.url}")
+    async def _refusal(self, host: str) -> str | None:
+        """Why the host must not be fetched, or None."""
+        from twisted.internet import reactor
+
+        if not host:
+            return "no host"
+        if is_local_name(host):
+            return "a loopback name"
+        address = literal_address(host)
+        if address is None:
+            try:
+                address = await maybe_deferred_to_future(reactor.resolver.getHostByName(host))  # type: ignore[attr-defined]
+            except Exception as exc:  # DNSLookupError, timeouts: unknown is not public
+                return f"the host cannot be resolved ({type(exc).__name__})"
+        if is_private_address(str(address)):
+            return f"private address ({address}, not globally routable)"
         return None
+
+    async def process_request(self, request: Request) -> None:
+        source = request.meta.get("source")
+        scheme = urlsplit(request.url).scheme.lower()
+        if scheme not in ("http", "https"):  # file:, data:, ftp:, s3: from a sitemap or a link
+            logger.info("source %s: refused %s: not an http(s) URL", source or "-", request.url[:200])
+            raise IgnoreRequest(f"refused {request.url[:200]}: not an http(s) URL")
+        if source in self.allowed:
+            return
+        host, port = _netloc(request.url)
+        if source is None and (host, port) in self.allowed_netlocs:
+            return  # robots.txt of a source that allows its own private host
+        reason = await self._refusal(host)
+        if reason:
+            logger.info("source %s: refused %s: %s (set allow_private_hosts to allow)",
+                        source or "-", request.url[:200], reason)
+            raise IgnoreRequest(f"refused {request.url[:200]}: {reason}")

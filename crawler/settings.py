@@ -34,8 +34,11 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REDIRECT_MAX_TIMES = 5
 
+# Only the web: a sitemap or a redirect naming file:, ftp:, s3: or data: is never fetched.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.PrivateHostGuard": 50,
+    "crawler.conditional.ConditionalGet": 40,   # not due / unchanged: dropped before anything else
+    "crawler.middlewares.PrivateHostGuard": 50,  # every request, robots.txt and redirect hops included
 }
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
@@ -57,4 +60,5 @@ NEWSAGG_DEDUPE = True                # mark syndicated copies, group stories
 NEWSAGG_PROGRESS = False             # live per-source progress (newsagg crawl turns it on for terminals)
 
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.KeyLogFormatter"  # items named by key, never by repr
 FEED_EXPORT_ENCODING = "utf-8"

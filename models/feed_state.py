@@ -23,6 +23,7 @@ class FeedState:
     last_fetched_at: datetime | None = None
     not_before: datetime | None = None
     failures: int = 0
+    moved_to: str | None = None  # where a permanent redirect (301/308) now sends this URL
 
 
 def load_feed_state(engine: Engine, urls: list[str]) -> dict[str, FeedState]:
@@ -32,7 +33,8 @@ def load_feed_state(engine: Engine, urls: list[str]) -> dict[str, FeedState]:
             for r in session.execute(select(FeedStateRow).where(FeedStateRow.url.in_(urls[i:i + 400]))).scalars():
                 out[r.url] = FeedState(url=r.url, source="", etag=r.etag, last_modified=r.last_modified,
                                        last_status=r.last_status, last_fetched_at=r.last_fetched_at,
-                                       not_before=r.not_before, failures=r.failures)
+                                       not_before=r.not_before, failures=r.failures,
+                                       moved_to=r.moved_to)
     return out
 
 
@@ -45,7 +47,7 @@ def save_feed_state(engine: Engine, states: list[FeedState]) -> None:
             FeedStateRow.url.in_([s.url for s in states]))).scalars())
         rows = [{"url": s.url, "source_id": ids[s.source], "etag": s.etag, "last_modified": s.last_modified,
                  "last_status": s.last_status, "last_fetched_at": s.last_fetched_at, "not_before": s.not_before,
-                 "failures": s.failures} for s in states]
+                 "failures": s.failures, "moved_to": s.moved_to} for s in states]
         new = [r for r in rows if r["url"] not in existing]
         old = [r for r in rows if r["url"] in existing]
         if new:

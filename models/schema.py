@@ -168,6 +168,7 @@ class FeedStateRow(Base):
     last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())  # ttl / Retry-After / backoff
     failures: Mapped[int] = mapped_column(Integer, default=0)
+    moved_to: Mapped[str | None] = mapped_column(String(2000))  # a permanent redirect's target
 
 
 class ShowRow(Base):

@@ -8,9 +8,7 @@ Entity declarations in the DOCTYPE are refused before any XML parser sees them.
 
 from __future__ import annotations
 
-import gzip
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,10 +16,11 @@ from typing import Any
 
 import feedparser
 
+from newsagg.gzipped import gunzip, is_gzip
+from newsagg.jsonfeed import parse_json_feed
 from newsagg.records import FeedEntry
+from newsagg.xmlguard import MAX_DEPTH, REFUSAL, has_internal_subset, nests_too_deep
 
-_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.S | re.I)
-_ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
 
 
@@ -35,6 +34,7 @@ class ParsedFeed:
     error: str | None = None        # set when the feed yielded nothing usable
     warning: str | None = None      # set when items were salvaged from an ill-formed feed
     duplicate_guids: int = 0
+    item_errors: list[str] = field(default_factory=list)  # one line per item that could not be read
     ttl_minutes: int | None = None
 
     @property
@@ -113,54 +113,9 @@ def _entry_from_feedparser(e: Any, url: str, feed_title: str | None, language: s
 
 
 def _parse_json_feed(body: bytes, url: str, source: str) -> ParsedFeed:
-    try:
-        doc = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        return ParsedFeed(url=url, error=f"invalid JSON Feed: {exc}")
-    if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
-        return ParsedFeed(url=url, error="JSON document is not a JSON Feed (no 'items' list)")
-    title = doc.get("title") if isinstance(doc.get("title"), str) else None
-    language = doc.get("language") if isinstance(doc.get("language"), str) else None
-    result = ParsedFeed(url=url, title=title, language=language,
-                        version=str(doc.get("version") or "json"))
-    for item in doc["items"]:
-        if not isinstance(item, dict):
-            continue
-        authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
-        result.entries.append(FeedEntry(
-            source=source,
-            feed_url=url,
-            guid=str(item["id"]) if item.get("id") is not None else None,
-            link=_first_nonempty(item.get("url"), item.get("external_url")),
-            title=item.get("title") if isinstance(item.get("title"), str) else None,
-            summary=_first_nonempty(item.get("summary")),
-            content=_first_nonempty(item.get("content_html"), item.get("content_text")),
-            authors=[a["name"] for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)],
-            categories=[t for t in item.get("tags") or [] if isinstance(t, str)],
-            published=_first_nonempty(item.get("date_published")),
-            updated=_first_nonempty(item.get("date_modified")),
-            image=_first_nonempty(item.get("image"), item.get("banner_image")),
-            language=_first_nonempty(item.get("language")) or language,
-            feed_title=title,
-        ))
-    return result
-
-
-MAX_FEED_BYTES = 32 * 1024 * 1024
-
-
-def _gunzip(body: bytes) -> bytes:
-    with gzip.GzipFile(fileobj=io.BytesIO(body)) as gz:
-        out = gz.read(MAX_FEED_BYTES + 1)
-    if len(out) > MAX_FEED_BYTES:
-        raise ValueError("decompressed feed larger than 32 MB")
-    return out
-
-
-def _entity_declarations(body: bytes) -> bool:
-    head = body[:200_000]
-    m = _DOCTYPE_SUBSET.search(head)
-    return bool(m and _ENTITY_DECL.search(m.group(1)))
+    doc = parse_json_feed(body, url, source)
+    return ParsedFeed(url=url, entries=doc.entries, title=doc.title, language=doc.language,
+                      version=doc.version, error=doc.error, item_errors=doc.item_errors)
 
 
 def _looks_json(body: bytes, content_type: str) -> bool:
@@ -169,21 +124,70 @@ def _looks_json(body: bytes, content_type: str) -> bool:
     return body.lstrip()[:1] == b"{"
 
 
+# Longest text kept per field: far above any real item, far below what fills a log or a batch.
+MAX_TITLE_CHARS = 2_000
+MAX_TEXT_CHARS = 1_000_000
+MAX_SHORT_CHARS = 2_000  # GUIDs, links, dates, image URLs, languages
+
+
+def _cap_text(entry: FeedEntry) -> None:
+    """Cap every text field before the entry is stored or logged."""
+    for name in ("guid", "link", "published", "updated", "image", "language", "feed_title"):
+        value = getattr(entry, name)
+        if isinstance(value, str) and len(value) > MAX_SHORT_CHARS:
+            setattr(entry, name, value[:MAX_SHORT_CHARS])
+    if entry.title and len(entry.title) > MAX_TITLE_CHARS:
+        entry.title = entry.title[:MAX_TITLE_CHARS]
+    for name in ("summary", "content"):
+        value = getattr(entry, name)
+        if value and len(value) > MAX_TEXT_CHARS:
+            setattr(entry, name, value[:MAX_TEXT_CHARS])
+    entry.authors = [a[:MAX_SHORT_CHARS] for a in entry.authors[:100]]
+    entry.categories = [c[:MAX_SHORT_CHARS] for c in entry.categories[:200]]
+
+
+def _unique_entries(result: ParsedFeed, fetched_at: datetime | None) -> list[FeedEntry]:
+    """Entries repeated in one feed (same GUID and link) are kept once. A GUID shared by
+    entries with different links identifies none of them: it is dropped from all, so each
+    is keyed by its link, whatever order the feed lists them in."""
+    links_of: dict[str, set[str | None]] = {}
+    for entry in result.entries:
+        if entry.guid:
+            links_of.setdefault(entry.guid, set()).add(entry.link)
+    seen: set[tuple[str | None, str | None]] = set()
+    unique: list[FeedEntry] = []
+    for entry in result.entries:
+        if entry.guid and len(links_of[entry.guid]) > 1:
+            entry.guid = None
+        key = (entry.guid, entry.link)
+        if key != (None, None) and key in seen:
+            result.duplicate_guids += 1
+            continue
+        seen.add(key)
+        _cap_text(entry)
+        entry.fetched_at = fetched_at
+        unique.append(entry)
+    return unique
+
+
 def parse_feed(body: bytes, url: str, source: str = "", content_type: str = "",
                fetched_at: datetime | None = None) -> ParsedFeed:
     """Parse one fetched feed. Never raises on bad input: problems land in .error/.warning."""
-    if body[:2] == b"\x1f\x8b":  # a .gz file served without Content-Encoding
+    if is_gzip(body):  # a .gz file served without Content-Encoding
         try:
-            body = _gunzip(body)
-        except (OSError, EOFError, ValueError) as exc:
+            body = gunzip(body)
+        except ValueError as exc:
             return ParsedFeed(url=url, error=f"bad gzip body: {exc}")
     if not body or not body.strip():
         return ParsedFeed(url=url, error="empty response body")
     if _looks_json(body, content_type):
         result = _parse_json_feed(body, url, source)
-    elif _entity_declarations(body):
-        # Billion-laughs style bombs and external entities: refuse before parsing.
-        return ParsedFeed(url=url, error="XML declares entities in its DOCTYPE (entity expansion refused)")
+    elif has_internal_subset(body, content_type):
+        # Billion-laughs style bombs: refused before any parser sees the bytes.
+        return ParsedFeed(url=url, error=REFUSAL)
+    elif nests_too_deep(body, content_type):
+        return ParsedFeed(url=url, error=f"XML nested more than {MAX_DEPTH} elements deep (refused: "
+                                         "parsing time grows with the depth)")
     else:
         # Headers only when the server sent a type: without one, feedparser's HTTP
         # checks would call a perfectly good feed ill-formed (NonXMLContentType).
@@ -202,11 +206,14 @@ def parse_feed(body: bytes, url: str, source: str = "", content_type: str = "",
             result.ttl_minutes = ttl if ttl > 0 else None
         except ValueError:
             pass
-        for e in parsed.get("entries", []):
-            result.entries.append(_entry_from_feedparser(e, url, title, language, source))
+        for n, e in enumerate(parsed.get("entries", []), 1):
+            try:
+                result.entries.append(_entry_from_feedparser(e, url, title, language, source))
+            except Exception as exc:  # one odd entry costs only itself
+                result.item_errors.append(f"item {n}: {type(exc).__name__}: {exc}"[:300])
         if parsed.get("bozo"):
             exc = parsed.get("bozo_exception")
-            reason = f"{type(exc).__name__}: {exc}" if exc else "ill-formed feed"
+            reason = f"{type(exc).__name__}: {exc}"[:300] if exc else "ill-formed feed"
             if result.entries:
                 result.warning = f"ill-formed feed, salvaged {len(result.entries)} items ({reason})"
             elif _HTML_START.match(body):
@@ -216,17 +223,5 @@ def parse_feed(body: bytes, url: str, source: str = "", content_type: str = "",
         elif not result.version and not result.entries:
             result.error = ("not a feed: the URL returned an HTML page" if _HTML_START.match(body)
                             else "not a recognised feed format")
-    # Duplicate GUIDs inside one feed: keep the first occurrence.
-    seen: set[str] = set()
-    unique: list[FeedEntry] = []
-    for entry in result.entries:
-        key = entry.guid or entry.link
-        if key and key in seen:
-            result.duplicate_guids += 1
-            continue
-        if key:
-            seen.add(key)
-        entry.fetched_at = fetched_at
-        unique.append(entry)
-    result.entries = unique
+    result.entries = _unique_entries(result, fetched_at)
     return result

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from models.schema import ArticleRow, CrawlRunRow, SourceRow
+from models.schema import ArticleRow, CrawlRunRow, FeedStateRow, SourceRow
 
 COVERAGE_FIELDS = ("dates", "authors", "bodies")
 
@@ -31,6 +31,7 @@ class SourceHealth:
     last_items: int | None
     median_items: float | None
     problems: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # worth acting on, not a failure
 
     @property
     def healthy(self) -> bool:
@@ -89,6 +90,9 @@ def check_health(engine: Engine, source_names: list[str] | None = None, failed_r
                     if before_cov[key] >= 0.5 and now_cov[key] < before_cov[key] / 2:
                         h.problems.append(f"lost {key}: {before_cov[key]:.0%} of articles before, "
                                           f"{now_cov[key]:.0%} in the last {recent}")
+            for url, moved_to in session.execute(select(FeedStateRow.url, FeedStateRow.moved_to).where(
+                    FeedStateRow.source_id == source_id, FeedStateRow.moved_to.is_not(None))).all():
+                h.notices.append(f"{url} moved permanently to {moved_to} (update the registry)")
             out.append(h)
     return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 from rich.table import Table
 
@@ -20,5 +22,29 @@ def crawl_table(report: CrawlReport) -> Table:
     return table
 
 
+def _printable(text: str) -> str:
+    """Control characters shown escaped: error text comes from untrusted servers."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def crawl_lines(report: CrawlReport) -> list[str]:
+    """One plain line per source (for logs, cron mail and monitors), failures first."""
+    lines = []
+    for s in sorted(report.sources, key=lambda s: s.status == "ok"):
+        line = (f"source {s.name}: {s.status}, {s.items_seen} items, {s.new} new, {s.updated} updated, "
+                f"{s.duplicate} duplicate, {s.errors} errors")
+        if s.status != "ok" and s.last_error:
+            line += f": {_printable(s.last_error[:300])}"
+        lines.append(line)
+    return lines
+
+
 def print_crawl_report(report: CrawlReport, err: bool = False) -> None:
-    Console(stderr=err).print(crawl_table(report))
+    """A table on a terminal; plain lines otherwise."""
+    console = Console(stderr=err)
+    if console.is_terminal:
+        console.print(crawl_table(report))
+        return
+    stream = sys.stderr if err else sys.stdout
+    for line in crawl_lines(report):
+        print(line, file=stream)

@@ -7,13 +7,14 @@ here. lxml parses with entity resolution and network access off.
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from lxml import etree
 
+from newsagg.gzipped import MAX_DECOMPRESSED_BYTES, gunzip, is_gzip
 from newsagg.records import FeedEntry
+from newsagg.xmlguard import REFUSAL, has_internal_subset
 
 _NS = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -22,7 +23,6 @@ _NS = {
 }
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True,
                           remove_comments=True)
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit, uncompressed
 
 
 @dataclass
@@ -47,18 +47,17 @@ def _local(tag: object) -> str:
 def parse_sitemap(body: bytes, url: str, source: str = "", fetched_at: datetime | None = None) -> ParsedSitemap:
     """Parse a urlset (news or plain) or a sitemap index. Never raises on bad input."""
     result = ParsedSitemap(url=url)
-    if body[:2] == b"\x1f\x8b":
+    if is_gzip(body):
         try:
-            with gzip.GzipFile(fileobj=__import__("io").BytesIO(body)) as gz:
-                body = gz.read(MAX_SITEMAP_BYTES + 1)
-        except (OSError, EOFError) as exc:
+            body = gunzip(body)
+        except ValueError as exc:
             result.error = f"bad gzip sitemap: {exc}"
             return result
-    if len(body) > MAX_SITEMAP_BYTES:
+    if len(body) > MAX_DECOMPRESSED_BYTES:
         result.error = "sitemap larger than 50 MB"
         return result
-    if b"<!ENTITY" in body[:100_000].upper():
-        result.error = "XML declares entities (entity expansion refused)"
+    if has_internal_subset(body):
+        result.error = REFUSAL
         return result
     try:
         root = etree.fromstring(body, _PARSER)

@@ -37,7 +37,14 @@ class NormalizePipeline:
         except EntryRejected as exc:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value(f"newsagg/{item.source}/items_rejected")
-            raise DropItem(f"source {item.source}: entry from {item.feed_url} rejected: {exc}") from None
+            raise DropItem(f"source {item.source}: entry from {item.feed_url[:200]} rejected: {exc}") from None
+        except Exception as exc:  # a bug or hostile input: this item's error, in one line
+            stats = self.crawler.stats
+            assert stats is not None
+            reason = f"normalising failed: {type(exc).__name__}: {exc}"[:300]
+            stats.inc_value(f"newsagg/{item.source}/errors")
+            stats.set_value(f"newsagg/{item.source}/last_error", f"{(item.link or item.feed_url)[:200]}: {reason}")
+            raise DropItem(f"source {item.source}: {reason}") from None
         if item.page is not None or item.page_error:
             from newsagg.extract import merge_page, page_failed
 

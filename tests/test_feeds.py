@@ -94,3 +94,32 @@ def test_feed_body_that_looks_like_a_path_is_never_opened() -> None:
     # feedparser opens strings that name files or URLs; we always hand it a stream.
     feed = parse_feed(b"/etc/passwd", "https://x/feed")
     assert not feed.entries and feed.error
+
+
+def test_one_guid_on_two_links_keys_each_by_its_link() -> None:
+    items = "".join(f"<item><title>{t}</title><link>http://e.com/{t}</link><guid>same</guid></item>" for t in "ab")
+    body = f'<rss version="2.0"><channel><title>t</title>{items}{items}</channel></rss>'.encode()
+    parsed = parse_feed(body, "http://e.com/feed", source="s")
+    assert [(e.link, e.guid) for e in parsed.entries] == [("http://e.com/a", None), ("http://e.com/b", None)]
+    assert parsed.duplicate_guids == 2  # the repeated pair is still one item each
+
+
+def test_linkless_items_get_distinct_stable_keys() -> None:
+    from newsagg.normalize.article import normalise_entry
+
+    items = ("<item><title>One</title><guid isPermaLink='false'>g1</guid></item>"
+             "<item><title>Two</title><guid isPermaLink='false'>g2</guid></item>"
+             "<item><title>Three</title><pubDate>Tue, 10 Jun 2025 10:00:00 +0000</pubDate></item>"
+             "<item><title>Three</title><pubDate>Wed, 11 Jun 2025 10:00:00 +0000</pubDate></item>")
+    body = f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    keys = [normalise_entry(e).canonical_url for e in parse_feed(body, "http://e.com/feed", source="s").entries]
+    assert len(set(keys)) == 4 and all(k.startswith("urn:newsagg:s:") for k in keys)
+    again = [normalise_entry(e).canonical_url for e in parse_feed(body, "http://e.com/feed", source="s").entries]
+    assert again == keys
+
+
+def test_huge_text_fields_are_capped() -> None:
+    body = (f'<rss version="2.0"><channel><title>t</title><item><title>{"T" * 50_000}</title>'
+            f'<link>http://e.com/a</link><description>{"d" * 3_000_000}</description></item></channel></rss>').encode()
+    entry = parse_feed(body, "http://e.com/feed", source="s").entries[0]
+    assert len(entry.title) == 2_000 and len(entry.summary) == 1_000_000

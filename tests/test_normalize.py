@@ -12,7 +12,7 @@ from newsagg.normalize.article import EntryRejected, normalise_entry, split_auth
 from newsagg.normalize.dates import parse_date
 from newsagg.normalize.language import choose_language
 from newsagg.normalize.text import clean_title, html_to_text
-from newsagg.normalize.urls import canonical_url, points_to_private
+from newsagg.normalize.urls import canonical_url, is_private_address
 from newsagg.records import FeedEntry
 
 UTC = timezone.utc
@@ -54,6 +54,33 @@ def test_implausible_and_missing_dates() -> None:
         datetime(2016, 1, 17, 21, 5, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("raw", [
+    "Mon, 01 Jan 0001 00:00:00 GMT",   # the stdlib reads year 1 as 2001
+    "Mon, 01 Jan 1 00:00:00 GMT",
+    "Fri, 31 Dec 0099 23:59:59 +0000",
+    "-1", "1", "2016", "1453064700",    # dateparser invents a date from a bare number
+    "0001-01-01T00:00:00+05:00",        # out of range once moved to UTC: no OverflowError
+    "9999-12-31T23:59:59-05:00",
+])
+def test_out_of_range_and_bare_numbers_are_refused(raw: str) -> None:
+    dt, why = parse_date(raw, UTC, NOW)
+    assert dt is None and why in ("implausible", "unparsed")
+
+
+def test_two_digit_rfc822_years_keep_their_century_rule() -> None:
+    assert parse_date("Sun, 17 Jan 16 21:05:00 +0000", UTC, NOW)[0] == datetime(2016, 1, 17, 21, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("raw", ["Mon, 01 Jan 0001 00:00:00 GMT", "Mon, 01 Jan 1 00:00:00 GMT", "-1"])
+def test_refused_feed_date_is_not_taken_from_feedparser_either(raw: str) -> None:
+    from newsagg.feeds import parse_feed
+
+    body = (f'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>http://e.com/a</link>'
+            f"<pubDate>{raw}</pubDate></item></channel></rss>").encode()
+    article = normalise_entry(parse_feed(body, "http://e.com/feed", source="s").entries[0], now=NOW)
+    assert article.published_at == NOW and "date_from_fetch" in article.flags
+
+
 @pytest.mark.parametrize(("raw", "canon"), [
     ("HTTP://Variety.COM:80/2016/tv/news/x/?utm_source=rss&utm_medium=feed#comments",
      "http://variety.com/2016/tv/news/x/"),
@@ -72,13 +99,19 @@ def test_canonical_url_rejects_non_http_and_resolves_relative() -> None:
     assert canonical_url("/tv/x", base="https://variety.com/feed/") == "https://variety.com/tv/x"
 
 
-def test_private_addresses() -> None:
-    assert points_to_private("http://127.0.0.1:8000/x")
-    assert points_to_private("http://localhost/x")
-    assert points_to_private("http://10.1.2.3/x") and points_to_private("http://192.168.0.1/")
-    assert points_to_private("http://169.254.169.254/latest/meta-data/")
-    assert points_to_private("http://[::1]/x")
-    assert not points_to_private("http://93.184.216.34/")
+@pytest.mark.parametrize("address", [
+    "127.0.0.1", "10.1.2.3", "192.168.0.1", "169.254.169.254", "::1", "0.0.0.0",
+    "100.64.0.1", "100.127.255.254",          # CGNAT: is_private is False, is_global too
+    "::ffff:127.0.0.1", "2002:7f00:1::",      # IPv4-mapped and 6to4 wrapping loopback
+    "64:ff9b::a00:1", "fe80::1%eth0", "fc00::1", "224.0.0.1", "240.0.0.1", "not-an-address",
+])
+def test_non_global_addresses_are_private(address: str) -> None:
+    assert is_private_address(address)
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "8.8.8.8"])
+def test_global_addresses_are_public(address: str) -> None:
+    assert not is_private_address(address)
 
 
 def test_html_to_text_keeps_paragraphs_and_drops_scripts() -> None:

@@ -3,14 +3,14 @@
 Parsing is plain Python (newsagg.feeds, newsagg.sitemaps, newsagg.extract). A feed
 that fails is logged with the source, the URL and the reason, counted for the run
 record, and the crawl goes on. A page that fails leaves its item to be stored from
-the feed data, flagged with the reason. Pages of stored items are fetched again only
-when the feed entry changed (or the last page fetch failed).
+the feed data, flagged with the reason. Fetch state, conditional GET and the "page
+unchanged" check live in crawler.conditional.ConditionalGet (a downloader middleware):
+the spider holds no database connection.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -19,7 +19,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from models.feed_state import FeedState
+from crawler.conditional import NotDue, Unchanged, feed_fetched
 from newsagg.feeds import parse_feed
 from newsagg.normalize.dates import parse_date
 from newsagg.normalize.urls import canonical_url
@@ -32,28 +32,11 @@ logger = logging.getLogger(__name__)
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
                "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5")
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+# Statuses the callbacks see; redirects are left to RedirectMiddleware (REDIRECT_MAX_TIMES
+# hops, each one through PrivateHostGuard).
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+HANDLED_STATUSES = [code for code in range(100, 600) if code not in REDIRECT_STATUSES]
 MAX_SITEMAP_DEPTH = 2
-MAX_NOT_BEFORE = timedelta(hours=24)  # no <ttl> or Retry-After keeps a feed away longer
-_MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.I)
-
-
-def _not_before(now: datetime, response: Response, ttl_minutes: int | None) -> datetime | None:
-    """When this URL is worth fetching again: Retry-After, Cache-Control max-age, <ttl>."""
-    waits: list[timedelta] = []
-    retry_after = response.headers.get(b"Retry-After", b"").decode("latin-1").strip()
-    if retry_after.isdigit():
-        waits.append(timedelta(seconds=int(retry_after)))
-    elif retry_after:
-        when, _ = parse_date(retry_after, timezone.utc, now + MAX_NOT_BEFORE)
-        if when is not None:
-            waits.append(when - now)
-    cache = response.headers.get(b"Cache-Control", b"").decode("latin-1")
-    if m := _MAX_AGE.search(cache):
-        waits.append(timedelta(seconds=int(m.group(1))))
-    if ttl_minutes:
-        waits.append(timedelta(minutes=ttl_minutes))
-    wait = min(max(waits), MAX_NOT_BEFORE) if waits else timedelta(0)
-    return now + wait if wait > timedelta(seconds=60) else None
 
 
 class FeedSpider(scrapy.Spider):
@@ -62,14 +45,10 @@ class FeedSpider(scrapy.Spider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sources: dict[str, Source] = {}
-        # canonical URL -> feed signature of stored articles whose page needs no new fetch
-        self.known: dict[str, str] = {}
         # Items met this run, by canonical URL: one item per article goes to the pipelines.
         self.claimed: set[str] = set()
         # Items waiting for their page, by canonical URL (a feed entry replaces a sitemap one).
         self.pending: dict[str, FeedEntry] = {}
-        # Feed and sitemap URLs: validators for conditional GET, and when to fetch again.
-        self.feed_state: dict[str, FeedState] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "FeedSpider":
@@ -88,102 +67,34 @@ class FeedSpider(scrapy.Spider):
         self._stat(source, "errors")
         self._stat(source, f"{what}s_failed")
         self.crawler.stats.set_value(f"newsagg/{source}/last_error", f"{url}: {reason}"[:500])
-        logger.warning("source %s: %s %s failed: %s", source, what, url, reason)
+        logger.warning("source %s: %s %s failed: %s", source, what, url[:200], reason[:300])
 
-    def _load_state(self) -> None:
-        from models.db import open_database
-        from models.feed_state import load_feed_state
-        from models.known import pages_not_to_refetch
-
-        engine = open_database(self.crawler.settings.get("NEWSAGG_DATABASE_URL"))
-        try:
-            self.known = pages_not_to_refetch(engine, [s.name for s in self.sources.values() if s.follow_links])
-            urls = [u for s in self.sources.values() for u in (*s.feeds, *s.sitemaps)]
-            self.feed_state = load_feed_state(engine, urls)
-        finally:
-            engine.dispose()
-
-    def closed(self, reason: str) -> None:
-        from models.db import open_database
-        from models.feed_state import save_feed_state
-
-        touched = [st for st in self.feed_state.values() if st.source]
-        if not touched:
-            return
-        assert self.crawler.stats is not None
-        for st in touched:
-            if self.crawler.stats.get_value(f"newsagg/{st.source}/items_failed"):
-                st.etag = st.last_modified = None  # items were not stored: the next run must not get a 304
-        engine = open_database(self.crawler.settings.get("NEWSAGG_DATABASE_URL"))
-        try:
-            save_feed_state(engine, touched)
-        finally:
-            engine.dispose()
-
-    def _state(self, source: str, url: str) -> FeedState:
-        state = self.feed_state.get(url) or FeedState(url=url, source=source)
-        state.source = source  # marks it for saving
-        self.feed_state[url] = state
-        return state
-
-    def _record_fetch(self, source: str, url: str, response: Response | None, ok: bool,
-                      ttl_minutes: int | None = None) -> None:
-        now = datetime.now(timezone.utc)
-        state = self._state(source, url)
-        state.last_fetched_at = now
-        state.last_status = response.status if response is not None else None
-        state.failures = 0 if ok else state.failures + 1
-        state.not_before = _not_before(now, response, ttl_minutes) if response is not None else None
-        if response is not None and response.status == 200:
-            etag = response.headers.get(b"ETag", b"").decode("latin-1") or None
-            modified = response.headers.get(b"Last-Modified", b"").decode("latin-1") or None
-            when, _ = parse_date(modified, timezone.utc, now) if modified else (None, "")
-            # A Last-Modified in the future (or unparseable) would make the server answer 304
-            # for ever: keep only validators we can trust.
-            state.etag = etag
-            state.last_modified = modified if when is not None and when <= now else None
-
-    def _conditional_headers(self, url: str) -> dict[str, str]:
-        state = self.feed_state.get(url)
-        headers: dict[str, str] = {}
-        if state and state.etag:
-            headers["If-None-Match"] = state.etag
-        if state and state.last_modified:
-            headers["If-Modified-Since"] = state.last_modified
-        return headers
-
-    def _deferred(self, source: str, url: str, now: datetime) -> bool:
-        state = self.feed_state.get(url)
-        if state and state.not_before and state.not_before > now:
-            self._stat(source, "feeds_deferred")
-            logger.info("source %s: %s not fetched before %s (ttl, Cache-Control or Retry-After)",
-                        source, url, state.not_before.isoformat(timespec="seconds"))
-            return True
-        return False
+    def _fetched(self, source: str, url: str, response: Response | None, ok: bool,
+                 ttl_minutes: int | None = None) -> None:
+        """Tell ConditionalGet what a feed or sitemap turned out to be (it keeps the state)."""
+        self.crawler.signals.send_catch_log(feed_fetched, url=url, source=source, response=response, ok=ok,
+                                            ttl_minutes=ttl_minutes)
 
     # -- requests ------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
-        self._load_state()
-        now = datetime.now(timezone.utc)
         for source in self.sources.values():
             for url in source.feeds:
-                if self._deferred(source.name, url, now):
-                    continue
                 yield scrapy.Request(
                     url, callback=self.parse_feed, errback=self.fetch_error, dont_filter=True,
-                    headers={"Accept": FEED_ACCEPT, **self._conditional_headers(url)}, priority=10,
-                    meta={"source": source.name, "kind": "feed", "handle_httpstatus_all": True},
+                    headers={"Accept": FEED_ACCEPT}, priority=10,
+                    meta={"source": source.name, "kind": "feed", "state_url": url,
+                          "handle_httpstatus_list": HANDLED_STATUSES},
                 )
             for url in source.sitemaps:  # after the feeds (lower priority): feed entries are richer
-                if not self._deferred(source.name, url, now):
-                    yield self._sitemap_request(source.name, url, depth=0)
+                yield self._sitemap_request(source.name, url, depth=0)
 
     def _sitemap_request(self, source: str, url: str, depth: int) -> scrapy.Request:
-        headers = self._conditional_headers(url) if depth == 0 else {}
+        meta: dict[str, Any] = {"source": source, "kind": "sitemap", "handle_httpstatus_list": HANDLED_STATUSES}
+        if depth == 0:  # a configured URL: conditional GET and its fetch state
+            meta["state_url"] = url
         return scrapy.Request(url, callback=self.parse_sitemap, errback=self.fetch_error, dont_filter=True,
-                              priority=5, cb_kwargs={"depth": depth}, headers=headers,
-                              meta={"source": source, "kind": "sitemap", "handle_httpstatus_all": True})
+                              priority=5, cb_kwargs={"depth": depth}, meta=meta)
 
     def _recent(self, source: Source, entry: FeedEntry, now: datetime) -> bool:
         if source.page_window <= timedelta(0):
@@ -193,6 +104,11 @@ class FeedSpider(scrapy.Spider):
 
     def _follow(self, source: Source, entry: FeedEntry, now: datetime) -> Iterator[Any]:
         """The entry itself, or a request for its page (the entry waits in self.pending)."""
+        if not (entry.link or "").strip():
+            # No link: nothing to fetch, and no URL to claim (the store keys it by its
+            # GUID or title and date: urn:newsagg:<source>:<hash>).
+            yield entry
+            return
         try:
             key = canonical_url(entry.link or "", base=entry.feed_url)
         except ValueError:
@@ -210,14 +126,15 @@ class FeedSpider(scrapy.Spider):
         if entry.via == "sitemap":
             self._stat(source.name, "items_seen")
         wanted = source.follow_links or entry.via == "sitemap"
-        if not wanted or self.known.get(key) == entry.signature() or not self._recent(source, entry, now):
+        if not wanted or not self._recent(source, entry, now):
             yield entry
             return
         self.pending[key] = entry
-        yield scrapy.Request(
+        yield scrapy.Request(  # ConditionalGet drops it when the stored article's entry is unchanged
             entry.link or key, callback=self.parse_page, errback=self.page_error,
             headers={"Accept": PAGE_ACCEPT}, cb_kwargs={"key": key}, dont_filter=True,
-            meta={"source": source.name, "kind": "page", "handle_httpstatus_all": True},
+            meta={"source": source.name, "kind": "page", "handle_httpstatus_list": HANDLED_STATUSES,
+                  "page_key": key, "entry_signature": entry.signature()},
         )
 
     # -- callbacks -----------------------------------------------------------------
@@ -226,29 +143,54 @@ class FeedSpider(scrapy.Spider):
         if response.status != 304:
             return False
         self._stat(source, "feeds_not_modified")
-        self._record_fetch(source, response.request.url, response, ok=True)
+        if "state_url" in response.meta:
+            self._fetched(source, response.meta["state_url"], response, ok=True)
         return True
 
+    def _guarded(self, response: Response, kind: str, steps: Iterator[Any]) -> Iterator[Any]:
+        """Any exception while reading a feed or sitemap is that source's error, in one line."""
+        try:
+            yield from steps
+        except Exception as exc:
+            self._fail(response.meta.get("source", "?"), response.url,
+                       f"{type(exc).__name__}: {exc}", kind)
+            logger.debug("source %s: %s %s", response.meta.get("source"), kind, response.url, exc_info=True)
+
     def parse_feed(self, response: Response) -> Iterator[Any]:
+        return self._guarded(response, "feed", self._parse_feed(response))
+
+    def parse_sitemap(self, response: Response, depth: int) -> Iterator[Any]:
+        return self._guarded(response, "sitemap", self._parse_sitemap(response, depth))
+
+    def _item_errors(self, source: str, url: str, errors: list[str]) -> None:
+        for reason in errors:
+            self._stat(source, "errors")
+            self._stat(source, "items_failed")
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value(f"newsagg/{source}/last_error", f"{url}: {reason}"[:500])
+            logger.warning("source %s: feed %s: %s", source, url[:200], reason[:300])
+
+    def _parse_feed(self, response: Response) -> Iterator[Any]:
         source_name = response.meta["source"]
-        url = response.request.url  # state is kept under the configured URL, not a redirect target
+        url = response.meta["state_url"]  # state is kept under the configured URL, not a redirect target
         if self._not_modified(source_name, response):
             return  # 304: nothing to parse
         if response.status != 200:
-            self._record_fetch(source_name, url, response, ok=False)
+            self._fetched(source_name, url, response, ok=False)
             self._fail(source_name, response.url, f"HTTP {response.status}")
             return
         now = datetime.now(timezone.utc)
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
         parsed = parse_feed(response.body, response.url, source=source_name, content_type=ctype, fetched_at=now)
-        self._record_fetch(source_name, url, response, ok=parsed.ok, ttl_minutes=parsed.ttl_minutes)
+        self._fetched(source_name, url, response, ok=parsed.ok, ttl_minutes=parsed.ttl_minutes)
         if parsed.error:
             self._fail(source_name, response.url, parsed.error)
             return
         if parsed.warning:
             logger.warning("source %s: feed %s: %s", source_name, response.url, parsed.warning)
+        self._item_errors(source_name, response.url, parsed.item_errors)
         self._stat(source_name, "feeds_ok")
-        self._stat(source_name, "items_seen", len(parsed.entries) + parsed.duplicate_guids)
+        self._stat(source_name, "items_seen", len(parsed.entries) + parsed.duplicate_guids + len(parsed.item_errors))
         if parsed.duplicate_guids:
             self._stat(source_name, "items_duplicate", parsed.duplicate_guids)
         if not parsed.entries:
@@ -257,19 +199,19 @@ class FeedSpider(scrapy.Spider):
         for entry in parsed.entries:
             yield from self._follow(source, entry, now)
 
-    def parse_sitemap(self, response: Response, depth: int) -> Iterator[Any]:
+    def _parse_sitemap(self, response: Response, depth: int) -> Iterator[Any]:
         source_name = response.meta["source"]
         if self._not_modified(source_name, response):
             return
         if response.status != 200:
             if depth == 0:
-                self._record_fetch(source_name, response.request.url, response, ok=False)
+                self._fetched(source_name, response.meta["state_url"], response, ok=False)
             self._fail(source_name, response.url, f"HTTP {response.status}", "sitemap")
             return
         now = datetime.now(timezone.utc)
         parsed = parse_sitemap(response.body, response.url, source=source_name, fetched_at=now)
         if depth == 0:
-            self._record_fetch(source_name, response.request.url, response, ok=parsed.error is None)
+            self._fetched(source_name, response.meta["state_url"], response, ok=parsed.error is None)
         if parsed.error:
             self._fail(source_name, response.url, parsed.error, "sitemap")
             return
@@ -306,12 +248,19 @@ class FeedSpider(scrapy.Spider):
         except Exception as exc:  # a bug or a hostile page must not cost the item: keep the feed data
             self._stat(entry.source, "errors")
             entry.page_error = f"extraction failed: {type(exc).__name__}: {exc}"[:300]
-            logger.error("source %s: page %s: %s", entry.source, response.url, entry.page_error, exc_info=True)
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value(f"newsagg/{entry.source}/last_error",
+                                         f"{response.url[:200]}: {entry.page_error}"[:500])
+            logger.error("source %s: page %s: %s", entry.source, response.url[:200], entry.page_error)
+            logger.debug("source %s: page %s", entry.source, response.url[:200], exc_info=True)
         yield entry
 
     def page_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         entry = self.pending.pop(request.cb_kwargs["key"])
+        if failure.check(Unchanged):
+            yield entry  # stored with this very entry: the feed data updates it, no page needed
+            return
         reason = failure.getErrorMessage() or failure.type.__name__
         entry.page_error = f"{failure.type.__name__}: {reason}"[:300]
         logger.info("source %s: page %s failed: %s", entry.source, request.url, entry.page_error)
@@ -319,8 +268,13 @@ class FeedSpider(scrapy.Spider):
 
     def fetch_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
+        source = request.meta.get("source", "?")
         reason = failure.getErrorMessage() or failure.type.__name__
-        if request.cb_kwargs.get("depth", 0) == 0:
-            self._record_fetch(request.meta.get("source", "?"), request.url, None, ok=False)
+        if failure.check(NotDue):
+            self._stat(source, "feeds_deferred")
+            logger.info("source %s: %s %s", source, request.url[:200], reason)
+            return
+        if "state_url" in request.meta:
+            self._fetched(source, request.meta["state_url"], None, ok=False)
         self._fail(request.meta.get("source", "?"), request.url, f"{failure.type.__name__}: {reason}",
                    request.meta.get("kind", "feed"))

@@ -33,7 +33,7 @@ def health(
         problems = check_integrity(engine)  # the database's own invariants (`newsagg check`)
     finally:
         engine.dispose()
-    rows = [(h.name, h.runs, h.last_status, h.last_items, h.median_items, "ok" if h.healthy else "; ".join(h.problems))
+    rows = [(h.name, h.runs, h.last_status, h.last_items, h.median_items, "; ".join((h.problems or ["ok"]) + h.notices))
             for h in results if not (quiet and h.healthy)]
     if rows or fmt != "table":
         write_rows(("source", "runs", "last_status", "last_items", "median_items", "health"), rows, fmt)

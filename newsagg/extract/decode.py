@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import codecs
 import re
-import zlib
 from pathlib import Path
+
+from newsagg.gzipped import gunzip, is_gzip
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
 # <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">, in the first 4 KB.
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
-_MAX_GUNZIP = 64 * 1024 * 1024  # a gzip bomb stops here
 
 
 def _codec(name: str | None) -> str | None:
@@ -31,22 +31,10 @@ def _codec(name: str | None) -> str | None:
     return "cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
 
 
-def gunzip(data: bytes) -> bytes:
-    """Decompress gzip data (truncated files give what could be read)."""
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = d.decompress(data, _MAX_GUNZIP)
-    except zlib.error as exc:
-        raise ValueError(f"not a readable gzip file ({exc})") from None
-    if not out:  # a header and nothing readable after it
-        raise ValueError("not a readable gzip file (no data)")
-    return out
-
-
 def read_page_file(path: str | Path) -> bytes:
     """Bytes of a saved page; `.gz` files (or gzip magic) are decompressed."""
     data = Path(path).read_bytes()
-    if data[:2] == b"\x1f\x8b":
+    if is_gzip(data):
         data = gunzip(data)
     return data
 

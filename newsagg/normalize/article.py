@@ -2,7 +2,7 @@
 
 Fallbacks (never a crash; each is flagged on the article):
 - no link: the GUID when it is an http(s) URL, else a stable ``urn:newsagg:<source>:<hash>``
-  key from the GUID (or title and summary) so reruns still match ("no_link").
+  key from the GUID (or title and date) so reruns still match ("no_link").
 - no title: the first sentence of the summary or body, up to 120 characters
   ("title_from_summary"); with no text at all the entry is dropped with a reason.
 - no or unparseable published date: the updated date ("date_from_updated"), else the
@@ -91,7 +91,8 @@ def normalise_entry(entry: FeedEntry, *, source_title: str = "", timezone_name: 
             key = url = guid_url
             evidence["canonical_url"] = "feed:guid"
         else:
-            basis = entry.guid or f"{entry.title or ''}\n{summary[:500]}"
+            # The GUID, else title and date: stable across reruns and summary edits.
+            basis = entry.guid or f"{entry.title or ''}\n{entry.published or entry.updated or summary[:500]}"
             if not basis.strip():
                 raise EntryRejected("entry has no link, no guid, no title and no text")
             digest = hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()[:20]
@@ -109,8 +110,9 @@ def normalise_entry(entry: FeedEntry, *, source_title: str = "", timezone_name: 
         evidence["title"] = "feed:summary"
 
     published, how = parse_date(entry.published, tz, now)
-    if published is None and entry.published_parsed is not None and entry.published:
-        # A format only feedparser knows (it has parsers for many old formats).
+    if how == "unparsed" and entry.published_parsed is not None:
+        # A format only feedparser knows (it has parsers for many old formats); never a
+        # date we refused as out of range (feedparser reads year 1 as 2001).
         published, how = parse_date(entry.published_parsed, tz, now)
     if published is not None:
         evidence["published_at"] = f"feed:published/{how}"

@@ -55,12 +55,25 @@ def _iso(value: str) -> datetime | None:
         return None
 
 
+# The year of an RFC 822 date ("01 Jan 0001"): the stdlib maps any year below 100 into
+# 1969-2068, which is right for two digits only.
+_RFC822_YEAR = re.compile(r"\b[A-Za-z]{3,9}\.?\s+(\d{1,5})\b")
+
+
 def _rfc822(value: str) -> datetime | None:
     try:
         dt = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    m = _RFC822_YEAR.search(value)
+    if m and len(m.group(1)) != 2 and int(m.group(1)) != dt.year:
+        return datetime(1, 1, 1)  # "0001" or "1" read as 2001: the written year is out of range
     return dt
+
+
+def _worth_dateparser(text: str) -> bool:
+    """A bare number ("-1", "2024", an epoch) is no date: dateparser would invent one."""
+    return any(c.isalpha() for c in text) or len(re.findall(r"\d+", text)) >= 2
 
 
 # English first (nearly all of our sources); then the languages of the outlets we
@@ -93,7 +106,8 @@ def parse_date(value: Any, default_tz: tzinfo | None = None,
     """Parse a date string (or struct_time/datetime) to aware UTC.
 
     Returns (datetime or None, method) where method says which path succeeded:
-    'iso', 'rfc822', 'dateparser', 'struct' or 'unparsed'/'implausible'.
+    'iso', 'rfc822', 'dateparser', 'struct'; or why there is no date: 'missing',
+    'unparsed', 'implausible' (before MIN_YEAR, over 2 days ahead, or out of range).
     """
     if value is None or value == "":
         return None, "missing"
@@ -115,7 +129,7 @@ def parse_date(value: Any, default_tz: tzinfo | None = None,
         if dt is None:
             dt = _rfc822(text)
             how = "rfc822"
-        if dt is None:
+        if dt is None and _worth_dateparser(text):
             dt = _dateparser_parse(text)
             how = "dateparser"
         if dt is None:
@@ -124,7 +138,10 @@ def parse_date(value: Any, default_tz: tzinfo | None = None,
             # RFC 822 '-0000' means UTC with no local offset known.
             explicit_utc = how == "rfc822" and text.rstrip().endswith("-0000")
             dt = dt.replace(tzinfo=UTC if explicit_utc else (zone_tz or UTC))
-    dt = to_utc(dt, default_tz)
+    try:
+        dt = to_utc(dt, default_tz)
+    except (OverflowError, ValueError):  # year 1 or 9999 pushed out of range by its offset
+        return None, "implausible"
     now = now or datetime.now(UTC)
     if dt.year < MIN_YEAR or (dt - now).total_seconds() > 2 * 86400:
         return None, "implausible"

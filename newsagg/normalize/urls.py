@@ -8,8 +8,6 @@ is always kept beside it.
 from __future__ import annotations
 
 import ipaddress
-import socket
-from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -57,39 +55,35 @@ def url_host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-@lru_cache(maxsize=4096)
-def _resolve(host: str) -> tuple[str, ...]:
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError, OSError):
-        return ()
-    return tuple(sorted({i[4][0] for i in infos}))
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 def is_private_address(addr: str) -> bool:
+    """True for any address that is not globally routable: loopback, private, link-local,
+    CGNAT (100.64/10), reserved, multicast; IPv6 forms that embed such an IPv4 address
+    (mapped, 6to4, Teredo, NAT64) are judged by the embedded address. Not an address: True."""
     try:
-        ip = ipaddress.ip_address(addr.split("%")[0])
+        ip = ipaddress.ip_address(addr.split("%")[0].strip("[]"))
     except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
-            or ip.is_multicast or ip.is_unspecified)
-
-
-def points_to_private(url: str) -> bool:
-    """True when the URL's host is, or resolves to, a private/loopback/link-local address.
-
-    Unresolvable hosts count as not private (the fetch will fail on its own).
-    """
-    host = url_host(url)
-    if not host:
-        return False
-    if host == "localhost" or host.endswith(".localhost"):
         return True
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            ip = embedded
+    return not ip.is_global or ip.is_multicast
+
+
+def literal_address(host: str) -> str | None:
+    """The host when it is an IP literal (IPv6 brackets removed), else None."""
+    bare = host.strip("[]")
     try:
-        ipaddress.ip_address(host.strip("[]"))
-        return is_private_address(host.strip("[]"))
+        ipaddress.ip_address(bare.split("%")[0])
     except ValueError:
-        pass
-    return any(is_private_address(a) for a in _resolve(host))
+        return None
+    return bare
+
+
+def is_local_name(host: str) -> bool:
+    return host == "localhost" or host.endswith(".localhost")
