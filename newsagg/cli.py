@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from newsagg.cli_options import DbOption, FormatOption, SourceNames, SourcesOption, interactive
+from newsagg.cli_options import DbOption, FormatOption, SourceNames, SourcesOption, interactive, settings_overrides
 from newsagg.errors import NewsaggError
 from newsagg.output import terminal_safe
 
@@ -27,17 +27,6 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema: migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-
-
-def _settings_overrides(pairs: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip().isupper():
-            raise typer.BadParameter(f"expected NAME=VALUE with an upper-case Scrapy setting name, got {pair!r}",
-                                     param_hint="--set")
-        out[key.strip()] = value
-    return out
 
 
 @app.command()
@@ -59,7 +48,7 @@ def crawl(
     chosen = select_sources(load_sources(sources), source)
     configure_logging(log_level, str(log_file) if log_file else None)
     overrides: dict[str, object] = {"NEWSAGG_PROGRESS": interactive()}
-    overrides.update(_settings_overrides(set_ or []))
+    overrides.update(settings_overrides(set_ or []))
     report = run_crawl(chosen, db, trigger=trigger, overrides=overrides)
     if interactive() or report.failed:
         print_crawl_report(report, err=not interactive())

@@ -20,3 +20,15 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, csv, j
 def interactive() -> bool:
     """A person is watching stderr (progress bars, boxed reports); not under CI or cron."""
     return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def settings_overrides(pairs: list[str]) -> dict[str, str]:
+    """`-s NAME=VALUE` pairs of Scrapy settings (crawl, worker), checked once."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip().isupper():
+            raise typer.BadParameter(f"expected NAME=VALUE with an upper-case Scrapy setting name, got {pair!r}",
+                                     param_hint="--set")
+        out[key.strip()] = value
+    return out

@@ -35,9 +35,9 @@ def worker(
     if set_:
         import json
 
-        from newsagg.cli import _settings_overrides
+        from newsagg.cli_options import settings_overrides
 
-        _settings_overrides(set_)  # validate here, not in every crawl
+        settings_overrides(set_)  # validate here, not in every crawl
         os.environ["NEWSAGG_WORKER_CRAWL_SETTINGS"] = json.dumps(set_)
     if broker:
         os.environ["NEWSAGG_BROKER_URL"] = broker  # the app reads it at import; crawl subprocesses inherit it
