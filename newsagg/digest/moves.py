@@ -3,7 +3,7 @@
 The events themselves come from elsewhere (the TV event extraction); this module only fixes the
 shape a move has in a digest and where a digest gets its moves from: a provider, a callable
 `(conn, window_start, window_end, show_ids) -> list[dict]` registered with `register_provider`
-(the integrator connects the events module here) or passed to build_digest directly. Without a
+(`stored_events`, the TV events stored by the crawl, is registered by default) or passed to build_digest directly. Without a
 provider the section is empty and hidden.
 
 A move is a dict with exactly these keys:
@@ -29,7 +29,25 @@ FIRST_KEYS = frozenset({"source", "title", "url", "published"})
 OUTLET_KEYS = frozenset({"source", "url", "published"})
 
 MovesProvider = Callable[[Connection, datetime, datetime, "set[int] | None"], list[dict[str, Any]]]
-_providers: list[MovesProvider] = []
+
+
+def stored_events(conn: Connection, start: datetime, end: datetime,
+                  show_ids: set[int] | None) -> list[dict[str, Any]]:
+    """The default provider: TV event facts first reported in the window (models.events), for the
+    digest's shows when it has a show filter. A database without the events table has no moves."""
+    from sqlalchemy import inspect
+    from sqlalchemy.orm import Session
+
+    from models.events import industry_moves
+
+    if not inspect(conn).has_table("event_facts"):
+        return []
+    with Session(bind=conn) as session:
+        moves = industry_moves(session, start, end)
+    return [m for m in moves if show_ids is None or m["show"]["id"] in show_ids]
+
+
+_providers: list[MovesProvider] = [stored_events]
 
 
 def register_provider(provider: MovesProvider) -> None:
