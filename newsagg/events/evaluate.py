@@ -15,28 +15,16 @@ from typing import Any, Iterable
 
 from newsagg.events.extract import extract_events
 from newsagg.events.model import ShowNames
+from newsagg.scores import PrecisionRecall
 
 
 @dataclass
-class Counts:
+class Counts(PrecisionRecall):
     tp: int = 0
     fp: int = 0
     fn: int = 0
     season_agree: int = 0
     status_agree: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
     def summary(self) -> dict[str, Any]:
         return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),

@@ -16,28 +16,16 @@ from newsagg.shows.catalogue import Show, import_epguides_csv, load_starter_cata
 from newsagg.shows.htmltext import html_to_text, looks_like_html
 from newsagg.shows.linker import ShowLinker
 from newsagg.shows.merge import merge_catalogues
+from newsagg.scores import PrecisionRecall
 
 
 @dataclass
-class Evaluation:
+class Evaluation(PrecisionRecall):
     items: int
     tp: int
     fp: int
     fn: int
     errors: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
     def summary(self) -> dict[str, Any]:
         return {"items": self.items, "tp": self.tp, "fp": self.fp, "fn": self.fn,
