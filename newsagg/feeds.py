@@ -127,12 +127,14 @@ def _looks_json(body: bytes, content_type: str) -> bool:
 # Longest text kept per field: far above any real item, far below what fills a log or a batch.
 MAX_TITLE_CHARS = 2_000
 MAX_TEXT_CHARS = 1_000_000
-MAX_SHORT_CHARS = 2_000  # GUIDs, links, dates, image URLs, languages
+MAX_SHORT_CHARS = 2_000  # dates, image URLs, languages
 
 
 def _cap_text(entry: FeedEntry) -> None:
-    """Cap every text field before the entry is stored or logged."""
-    for name in ("guid", "link", "published", "updated", "image", "language", "feed_title"):
+    """Cap every text field before the entry is stored or logged. Identity (GUID, link) is never
+    cut: a cut link points elsewhere and two cut GUIDs collide; an over-long one is refused with a
+    reason when the item is stored (normalize/hygiene.py)."""
+    for name in ("published", "updated", "image", "language", "feed_title"):
         value = getattr(entry, name)
         if isinstance(value, str) and len(value) > MAX_SHORT_CHARS:
             setattr(entry, name, value[:MAX_SHORT_CHARS])

@@ -71,6 +71,11 @@ def lite(tmp_path: Path) -> Engine:
     engine.dispose()
 
 
+def _sql(engine: Engine, query: str) -> tuple[list[str], list[tuple]]:
+    """The analyst's read-only SQL path on the engine's database (tests connect as a superuser)."""
+    return run_readonly_sql(engine.url.render_as_string(hide_password=False), query, as_superuser=True)
+
+
 def _titles(engine: Engine, query: str) -> set[str]:
     return {r["title"] for r in find_articles(engine, ArticleFilter(search=query, limit=200))}
 
@@ -117,9 +122,9 @@ def test_sqlite_utils_detects_the_fts_table(tmp_path: Path) -> None:
 
 
 def test_shows_are_json_arrays_and_times_end_in_z(lite: Engine, tmp_path: Path) -> None:
-    _, rows = run_readonly_sql(lite, "SELECT shows FROM v_articles WHERE substr(title, 1, 18) = 'The X-Files: first'")
+    _, rows = _sql(lite, "SELECT shows FROM v_articles WHERE substr(title, 1, 18) = 'The X-Files: first'")
     assert json.loads(rows[0][0]) == ["Sherlock", "The X-Files"]
-    _, empty = run_readonly_sql(lite, "SELECT shows FROM v_articles WHERE title LIKE 'Golden Globes%'")
+    _, empty = _sql(lite, "SELECT shows FROM v_articles WHERE title LIKE 'Golden Globes%'")
     assert json.loads(empty[0][0]) == []
     db = str(lite.url.database)
     out = run_cli("articles", "--db", db, "--show", "The X-Files", "--since", "2016-01-18", "-f", "json")
@@ -134,9 +139,9 @@ def test_shows_are_json_arrays_and_times_end_in_z(lite: Engine, tmp_path: Path) 
 def test_shows_json_array_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
     pg = copy_sample_db(tmp_path / "s.db", postgres_url)
     try:
-        _, rows = run_readonly_sql(pg, "SELECT shows FROM v_articles WHERE substr(title, 1, 18) = 'The X-Files: first'")
+        _, rows = _sql(pg, "SELECT shows FROM v_articles WHERE substr(title, 1, 18) = 'The X-Files: first'")
         assert rows[0][0] == ["Sherlock", "The X-Files"]
-        _, outlets = run_readonly_sql(pg, "SELECT source, behind_first_s, is_first FROM v_story_outlets "
+        _, outlets = _sql(pg, "SELECT source, behind_first_s, is_first FROM v_story_outlets "
                                           "WHERE substr(headline, 1, 14) = 'Netflix renews' ORDER BY behind_first_s")
         assert [tuple(r) for r in outlets] == [("variety", 0, 1), ("deadline", 8700, 0), ("digitalspy", 39000, 0)]
     finally:
@@ -144,7 +149,7 @@ def test_shows_json_array_on_postgresql(postgres_url: str, tmp_path: Path) -> No
 
 
 def test_v_story_outlets_delay_behind_first(lite: Engine) -> None:
-    _, rows = run_readonly_sql(lite, "SELECT source, behind_first_s, is_first, articles FROM v_story_outlets "
+    _, rows = _sql(lite, "SELECT source, behind_first_s, is_first, articles FROM v_story_outlets "
                                      "WHERE substr(headline, 1, 14) = 'Netflix renews' ORDER BY behind_first_s")
     # Deadline's first of two pieces counts: 2 h 25 min after Variety.
     assert [tuple(r) for r in rows] == [("variety", 0, 1, 1), ("deadline", 8700, 0, 2), ("digitalspy", 39000, 0, 1)]
@@ -184,7 +189,7 @@ def test_articles_show_season(tmp_path: Path) -> None:
 def test_migration_0007_down_and_up(tmp_path: Path) -> None:
     from alembic import command
 
-    from models.db import _alembic_config, current_revision, upgrade
+    from models.db import _alembic_config, current_revision, head_revision, upgrade
 
     path = tmp_path / "m.db"
     build_sample_db(path)
@@ -194,6 +199,6 @@ def test_migration_0007_down_and_up(tmp_path: Path) -> None:
     assert current_revision(engine) == "0004"
     assert sqlite_utils.Database(path)["articles"].detect_fts() is None  # 0003's single quotes
     upgrade(engine)
-    assert current_revision(engine) == "0007" and sqlite_utils.Database(path)["articles"].detect_fts() == "articles_fts"
+    assert current_revision(engine) == head_revision() and sqlite_utils.Database(path)["articles"].detect_fts() == "articles_fts"
     assert _titles(engine, "renewed OR reviews")  # the rebuilt index answers
     engine.dispose()

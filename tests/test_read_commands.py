@@ -35,7 +35,9 @@ def test_unknown_source_is_refused(tmp_path: Path, args: tuple[str, ...]) -> Non
     result = invoke(*args, "varety", "--db", str(db))
     assert result.exit_code == 2
     assert result.stderr == "newsagg: error: unknown source 'varety'; did you mean 'variety'?\n"
-    assert invoke(*args, "variety", "--db", str(db)).exit_code == 0
+    known = invoke(*args, "variety", "--db", str(db))
+    # health may still exit 1: the seeded articles have no stories (its `check` part says so)
+    assert known.exit_code in ((0, 1) if args[0] == "health" else (0,)) and "unknown source" not in known.stderr
 
 
 def test_read_commands_leave_the_file_unchanged(tmp_path: Path) -> None:

@@ -208,21 +208,21 @@ def test_migration_down_and_up_on_sqlite(db: str) -> None:
 def test_outputs_name_shows_unambiguously(db: str) -> None:
     """articles --format json, export and the JSON digest give TVmaze id, premiere year and network."""
     _seed_db(db)
-    assert run_cli("shows", "relink", "--db", db).returncode == 0
+    assert run_here("shows", "relink", "--db", db).returncode == 0
     want = {"title": "Jessica Jones", "year": 2015, "network": "Netflix", "tvmaze": "1370"}
 
     def jj(refs: list[dict]) -> dict:
         ref = next(r for r in refs if r["title"] == "Jessica Jones")
         return {k: ref[k] for k in want}
 
-    listed = run_cli("articles", "--show", "Jessica Jones", "--format", "json", "--db", db)
+    listed = run_here("articles", "--show", "Jessica Jones", "--format", "json", "--db", db)
     assert listed.returncode == 0, listed.stderr
     assert all(jj(row["show_refs"]) == want for row in json.loads(listed.stdout))
-    exported = run_cli("export", "--db", db, "--since", "2016-01-17", "--format", "jsonl")
+    exported = run_here("export", "--db", db, "--since", "2016-01-17", "--format", "jsonl")
     assert exported.returncode == 0, exported.stderr
     rows = [json.loads(x) for x in exported.stdout.splitlines()]
     assert jj(rows[0]["show_refs"]) == want and rows[0]["shows"] == [r["title"] for r in rows[0]["show_refs"]]
-    digest = run_cli("digest", "--db", db, "--date", "2016-01-17", "--format", "json")
+    digest = run_here("digest", "--db", db, "--date", "2016-01-17", "--format", "json")
     assert digest.returncode == 0, digest.stderr
     shows = [sec["show"] for sec in json.loads(digest.stdout)["sections"]]
     assert jj(shows) == want and next(s for s in shows if s["title"] == "Jessica Jones")["id"] >= 1

@@ -6,15 +6,16 @@ from typing import Annotated, Optional
 
 import typer
 
+from newsagg.cli_options import DbOption
 
-def print_problems(problems: list) -> None:
+
+def print_problems(problems: list, err: bool = False) -> None:
     for problem in problems:
-        typer.echo(f"broken: {problem.line()}")
+        typer.echo(f"broken: {problem.line()}", err=err)
 
 
 def check(
-    db: Annotated[Optional[str], typer.Option("--db", help="SQLAlchemy URL or SQLite path "
-                                                          "[env: NEWSAGG_DATABASE_URL]")] = None,
+    db: DbOption = None,
     repair: Annotated[bool, typer.Option("--repair", help="Re-run what is missing (show links, stories, "
                                                          "signatures, story counts, full-text index) and "
                                                          "remove dangling rows, then check again")] = False,

@@ -18,11 +18,10 @@ import typer
 
 from newsagg.events.model import EVENT_TYPES
 
-DbOption = Annotated[Optional[str], typer.Option(
-    "--db", help="SQLAlchemy URL or SQLite file path [env: NEWSAGG_DATABASE_URL; default ./newsagg.db]")]
+from newsagg.cli_options import DbOption
+
 SinceOption = Annotated[Optional[str], typer.Option(
-    help="Only newer than this: 30d, 12h, 2w, 6m, 1y or an ISO date")]
-FORMATS = ("table", "csv", "json", "jsonl")
+    help="Only newer than this: a span ago (30d, 12h, 2w, 6mo = months, 15m = minutes) or an ISO date")]
 EVENT_COLUMNS = ["published_at", "type", "show", "show_id", "tvmaze", "season", "status", "date", "people", "network",
                  "new", "source", "title", "url", "evidence", "confidence", "fact_id"]
 
@@ -37,38 +36,38 @@ def _cutoff(since: str | None) -> Any:
         raise NewsaggError(str(exc)) from None
 
 
-def _check_format(fmt: str) -> None:
-    from newsagg.errors import NewsaggError
+def _check_format(fmt: str) -> str:
+    from newsagg.output import check_format
 
-    if fmt not in FORMATS:
-        raise NewsaggError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    return check_format(fmt)
 
 
 def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str], title: str = "") -> None:
-    import csv
-    import json
+    """Through the one output layer: table and csv show `columns`, json/jsonl every field."""
+    from newsagg.output import write_rows
 
-    if fmt == "json":
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif fmt == "jsonl":
-        for r in rows:
-            typer.echo(json.dumps(r, ensure_ascii=False))
-    elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for r in rows:
-            writer.writerow({k: ("|".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()})
-    else:
-        from rich.console import Console
-        from rich.markup import escape
-        from rich.table import Table
+    cols = columns if fmt in ("table", "csv") else (list(rows[0]) if rows else columns)
+    write_rows(cols, [[r.get(c) for c in cols] for r in rows], fmt, title=title or None)
 
-        table = Table(*columns, title=title or None)
-        for r in rows:
-            # Untrusted text: escaped so that "[...]" in a headline is not rich markup.
-            table.add_row(*[escape(", ".join(map(str, r[c])) if isinstance(r[c], list) else
-                                   ("" if r[c] is None else str(r[c]))) for c in columns])
-        Console().print(table)
+
+class _reading:
+    """A read-only Session on an existing database (read commands never create or migrate one)."""
+
+    def __init__(self, db: str | None) -> None:
+        self.db = db
+
+    def __enter__(self) -> Any:
+        from sqlalchemy.orm import Session
+
+        from newsagg.dbaccess import open_readonly
+
+        self.engine = open_readonly(self.db)
+        self.session = Session(self.engine)
+        return self.session
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.close()
+        self.engine.dispose()
 
 
 def register(app: typer.Typer) -> None:
@@ -93,7 +92,7 @@ def register(app: typer.Typer) -> None:
             return
         from newsagg.errors import NewsaggError
 
-        _check_format(fmt)
+        fmt = _check_format(fmt)
         bad = [t for t in type_ or [] if t not in EVENT_TYPES]
         if bad:
             raise NewsaggError(f"--type: unknown {', '.join(bad)}; expected one of {', '.join(EVENT_TYPES)}")
@@ -101,11 +100,10 @@ def register(app: typer.Typer) -> None:
             raise NewsaggError(f"--status: expected official or reported, got {status!r}")
         cutoff = _cutoff(since)
         from models.events import list_events
-        from newsagg.commands.shows import _session
-        from newsagg.shows.store import resolve_show
+        from newsagg.shows.resolve import find_show
 
-        with _session(db) as session:
-            show_id = resolve_show(session, show).id if show else None
+        with _reading(db) as session:
+            show_id = find_show(session, show).id if show else None
             rows = list_events(session, types=type_ or (), show_id=show_id, since=cutoff, status=status,
                                limit=limit or None)
         _emit(rows, fmt, ["published_at", "type", "show", "season", "status", "date", "people", "source", "title"]
@@ -150,15 +148,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """One row per show: its latest status (renewed for season N, cancelled, ending, ordered, in
         development, no news), when, and who reported it first."""
-        _check_format(fmt)
+        fmt = _check_format(fmt)
         cutoff = _cutoff(since)
         from models.events import scorecard
-        from newsagg.commands.shows import _session
 
-        with _session(db) as session:
+        with _reading(db) as session:
             rows = scorecard(session, network=network, since=cutoff)
         columns = ["show", "network", "latest", "status", "date", "first_source", "first_title"]
-        _emit(rows, fmt, columns if fmt == "table" else (list(rows[0]) if rows else columns), "Scorecard")
+        _emit(rows, fmt, columns, "Scorecard")
         if not rows and fmt == "table":
             typer.echo("no status news" + (f" since {since}" if since else ""))
 
@@ -169,7 +166,7 @@ def print_show_events(rows: list[dict[str, Any]]) -> None:
 
 
 def _extract_one(linker: Any, line: str) -> dict[str, Any]:
-    from newsagg.commands.shows import _link_one
+    from newsagg.shows.lines import link_line as _link_one
     from newsagg.events import ShowNames, extract_events
     from newsagg.events.evaluate import _published
     from newsagg.jsonlines import parse_object

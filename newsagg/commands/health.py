@@ -37,7 +37,7 @@ def health(
             for h in results if not (quiet and h.healthy)]
     if rows or fmt != "table":
         write_rows(("source", "runs", "last_status", "last_items", "median_items", "health"), rows, fmt)
-    print_problems(problems)
+    print_problems(problems, err=fmt != "table")  # machine formats keep stdout parseable
     if any(not h.healthy for h in results) or problems:
         raise typer.Exit(1)
 
