@@ -56,7 +56,8 @@ def test_demo_then_digest_in_every_format(tmp_path: Path) -> None:
     for fmt in ("rss", "atom"):
         feed = feedparser.parse(str(tmp_path / f"digest.{fmt}"))
         assert not feed.bozo, feed.get("bozo_exception")
-        assert len(feed.entries) == data["story_count"]
+        # one entry per story and one per industry move (the TV events of the day)
+        assert len(feed.entries) == data["story_count"] + len(data["industry_moves"]) and data["industry_moves"]
         assert len({e.id for e in feed.entries}) == len(feed.entries)
     assert "<script" not in (tmp_path / "digest.html").read_text().lower()
 
