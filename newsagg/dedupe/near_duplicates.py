@@ -16,7 +16,7 @@ from datasketch import MinHash, MinHashLSH
 
 from newsagg.dedupe.fingerprint import NUM_PERM, unpack
 
-THRESHOLD = 0.7  # LSH band threshold: found 97.7% of near-duplicates (performance-notes)
+THRESHOLD = 0.7  # LSH band threshold: found 97.7% of near-duplicates in our measurement
 
 
 @dataclass(frozen=True)
