@@ -1,4 +1,6 @@
 """Item pipelines: thin Scrapy adapters over newsagg's plain-Python steps.
 
-Order (see crawler/settings.py ITEM_PIPELINES): normalise -> (dedupe, link) -> store.
+Order (crawler/settings.py ITEM_PIPELINES): normalise (feed entry + page -> article), then store,
+which hands batches to newsagg.ingest (store, link shows, extract events, dedupe and group stories
+in one transaction per batch).
 """
