@@ -7,7 +7,3 @@ class NewsaggError(Exception):
 
 class ConfigError(NewsaggError):
     """A source registry or setting is wrong: names the file, the source and the key."""
-
-
-class FeedError(NewsaggError):
-    """A feed could not be used at all (not salvageable)."""

@@ -80,11 +80,6 @@ class Article:
     page_status: str | None = None
     page_error: str | None = None
     page_fetched_at: datetime | None = None
-    # Set by dedupe: canonical URL of the article this one copies, and the story it belongs to.
-    duplicate_of: str | None = None
-    story_key: str | None = None
-    text_hash: str | None = None
-    minhash: bytes | None = None
     # Set by show linking.
     shows: list["ShowLink"] = field(default_factory=list)
 

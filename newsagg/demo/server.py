@@ -258,10 +258,6 @@ class FixtureServer:
         with self._lock:
             return sum(1 for r in self._log if r.path.startswith(path_prefix))
 
-    def clear_log(self) -> None:
-        with self._lock:
-            self._log.clear()
-
     def _lookup(self, target: str) -> _Entry | None:
         with self._lock:
             entry = self._entries.get(target)

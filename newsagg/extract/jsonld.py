@@ -30,7 +30,6 @@ _MAX_NODES = 5000  # a hostile page with a huge graph stops here
 class JsonLd:
     article: dict[str, Any] | None = None     # the chosen article node
     organizations: list[str] = field(default_factory=list)  # publisher / Organization names
-    page_types: set[str] = field(default_factory=set)       # every @type seen (lower case)
     by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def resolve(self, value: Any) -> Any:
@@ -104,7 +103,6 @@ def parse_jsonld(tree: etree._Element, url: str | None = None) -> JsonLd:
     articles: list[dict[str, Any]] = []
     for node in nodes:
         types = _types(node)
-        result.page_types |= types
         if isinstance(node.get("@id"), str) and len(node) > 2:
             result.by_id.setdefault(node["@id"], node)
         if types & ARTICLE_TYPES:
