@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, delete, func, select
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.schema import ArticleRow, ArticleShowRow, Base, JSONType, ShowRow, SourceRow, UTCDateTime

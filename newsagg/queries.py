@@ -4,7 +4,6 @@ stories of a day, and guarded raw SQL. Only SQLAlchemy Core: no Scrapy, no extra
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone

@@ -37,7 +37,7 @@ from sqlalchemy import Engine, select, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from models.db import database_url, open_database
+from models.db import database_url
 from models.schema import CrawlRunRow, SourceRow
 from newsagg import settings
 from newsagg.distributed.app import app
