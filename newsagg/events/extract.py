@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from newsagg.events import lexicon
 from newsagg.events.dates import find_date
@@ -55,7 +55,8 @@ def _lower(text: str) -> str:
     return low if len(low) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def _names_for(title: str, extra: Sequence[str]) -> list[str]:
+@lru_cache(maxsize=8192)  # the same shows come back item after item
+def _names_for(title: str, extra: tuple[str, ...]) -> tuple[str, ...]:
     names = {title}
     base = re.sub(r"\s*\([^)]*\)\s*$", "", title).strip()  # "Conviction (2016)"
     names.add(base)
@@ -67,7 +68,7 @@ def _names_for(title: str, extra: Sequence[str]) -> list[str]:
         if base.lower().startswith(prefix):
             names.add(base[len(prefix):])
     names.update(a for a in extra if a and len(a) > 1)
-    return [n for n in names if len(n.strip()) > 1]
+    return tuple(n for n in names if len(n.strip()) > 1)
 
 
 @lru_cache(maxsize=4096)
@@ -77,15 +78,31 @@ def _mention_pattern(keys: tuple[tuple[int, tuple[str, ...]], ...]) -> tuple[re.
         for n in names:
             owner.setdefault(_lower(n.translate(_STRAIGHT)), show_id)
     alternation = "|".join(re.escape(n) for n in sorted(owner, key=len, reverse=True))
-    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), owner
+    # No look-behind here (see _find_mentions): the engine then skips ahead to a name's first letter.
+    return re.compile(rf"(?:{alternation})(?![\w])"), owner
 
 
 _STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _find_mentions(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The pattern's matches not preceded by a word character: what finditer gave with that check
+    written as a look-behind in the pattern."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        if m.start() and _WORD_CHAR.match(text, m.start() - 1):
+            pos = m.start() + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 def _mentions(low: str, pattern: re.Pattern[str], owner: dict[str, int]) -> list[_Mention]:
     out = []
-    for m in pattern.finditer(low):
+    for m in _find_mentions(pattern, low):
         sid = owner.get(m.group(0))
         if sid is not None:
             out.append(_Mention(sid, m.start(), m.end(), bool(_CREDIT_AFTER.match(low[m.end():m.end() + 40]))))
@@ -109,13 +126,13 @@ def _season(low: str, near: int) -> int | None:
     return best[1] if best else None
 
 
-def _clause_before(low: str, start: int, window: int) -> str:
-    """The words of the cue's clause before it, at most `window` of them."""
+def _clause_before(low: str, start: int) -> list[str]:
+    """The words of the cue's clause before it (within 240 characters)."""
     head = low[max(0, start - 240):start]
     breaks = list(_CLAUSE_BREAK.finditer(head))
     if breaks:
         head = head[breaks[-1].end():]
-    return " ".join(head.split()[-window:])
+    return head.split()
 
 
 def _is_question(low: str, start: int, field: str, words: frozenset[str]) -> bool:
@@ -195,11 +212,10 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     link_conf = {l.show_id: max(0.0, min(1.0, float(l.confidence))) for l in links}
     primary = next((l.show_id for l in links if l.primary), links[0].show_id)
     has_primary = any(l.primary for l in links)
-    key = tuple((l.show_id, tuple(_names_for(l.title, tuple(names.get(l.show_id, ShowNames()).aliases))))
+    key = tuple((l.show_id, _names_for(l.title, tuple(names.get(l.show_id, ShowNames()).aliases)))
                 for l in links)
     pattern, owner = _mention_pattern(key)
     modality = lexicon.modality()
-    cues = lexicon.type_cues()
     net_pattern = lexicon.network_pattern()
     found: dict[tuple[str, int], Event] = {}
     direct: set[tuple[str, int]] = set()
@@ -208,7 +224,7 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     # Trade news puts the news in the headline and the lead; further down, an event names its show.
     joined = "\n".join(lows)
     all_starts = _starts(lows)
-    named = {bisect_right(all_starts, m.start()) - 1 for m in pattern.finditer(joined)}
+    named = {bisect_right(all_starts, m.start()) - 1 for m in _find_mentions(pattern, joined)}
     body_seen = 0
     wanted = []
     for k, sent in enumerate(sentences):
@@ -217,7 +233,7 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
             if body_seen > LEAD_SENTENCES and k not in named:
                 continue
         wanted.append(k)
-    candidates = _candidate_cues(lows, cues, wanted)
+    candidates = _candidate_cues(lows, wanted)
     for k in sorted(candidates):
         sent, low = sentences[k], lows[k]
         hits = [(c, m) for c in candidates[k] for m in [c.patterns.search(low)] if m is not None]
@@ -227,8 +243,8 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
             continue
         mentions = _mentions(low, pattern, owner)
         nets = list(net_pattern.finditer(low))
-        reported = bool(modality.reported.search(low))
-        past = bool(modality.past.search(low))
+        # Reported/past status is read only once a cue survives every check (most do not).
+        tone = _Tone(modality, low)
         date_cache: list[str | None] = []
         for cue, first in hits:
             if cue.blockers is not None and cue.blockers.search(low):
@@ -239,7 +255,7 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
                 if date_cache[0] is None:
                     continue
             for m in (first, *cue.patterns.finditer(low, first.end())):
-                event = _event_at(sent, low, cue, m, mentions, modality, reported, past, primary, titles,
+                event = _event_at(sent, low, cue, m, mentions, modality, tone, primary, titles,
                                   link_conf, len(links), published_at, net_pattern,
                                   date_cache[0] if date_cache else None, has_primary, nets)
                 if event:
@@ -262,44 +278,44 @@ def _starts(lows: list[str]) -> list[int]:
     return starts
 
 
-def _candidate_cues(lows: list[str], cues: Sequence[lexicon.TypeCues], wanted: list[int]
-                    ) -> dict[int, list[lexicon.TypeCues]]:
-    """Sentence index -> the types whose trigger words it holds (one substring scan per trigger over
-    the wanted sentences: the regular expressions then run only where they can match)."""
-    lows = [lows[k] for k in wanted]
-    joined = "\n".join(lows)
-    starts = _starts(lows)
+# A trigger counts only at a word start (not after a letter or digit: "weekend" is no "end"): the
+# start of a run of letters and digits (a plain character class: no look-behind at every position).
+_WORD_START = re.compile(r"[^\W_]+")
+
+
+def _candidate_cues(lows: list[str], wanted: list[int]) -> dict[int, list[lexicon.TypeCues]]:
+    """Sentence index -> the types whose trigger words it holds, in lexicon order (the regular
+    expressions then run only where they can match)."""
+    cues, table = lexicon.type_cues(), lexicon.trigger_table()
     out: dict[int, list[lexicon.TypeCues]] = {}
-    for cue in cues:
-        found: set[int] = set()
-        for trig in cue.triggers:
-            i = joined.find(trig)
-            while i >= 0:
-                if i and joined[i - 1].isalnum():
-                    i = joined.find(trig, i + 1)  # inside a word ("weekend" is no "end")
-                    continue
-                k = bisect_right(starts, i) - 1
-                found.add(k)
-                if k + 1 >= len(starts):
-                    break
-                i = joined.find(trig, starts[k + 1])
-        for k in found:
-            out.setdefault(wanted[k], []).append(cue)
+    for k in wanted:
+        low = lows[k]
+        hit: set[int] = set()
+        for m in _WORD_START.finditer(low):
+            i = m.start()
+            bucket = table.get(low[i:i + 2])
+            if bucket is not None and low.startswith(bucket[0], i):  # any of them, in one call
+                for trig, types in bucket[1]:
+                    if low.startswith(trig, i):
+                        hit |= types
+        if hit:
+            out[k] = [c for i, c in enumerate(cues) if i in hit]
     return out
 
 
 def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str], mentions: list[_Mention],
-              modality: lexicon.Modality, reported: bool, past: bool, primary: int, titles: dict[int, str],
+              modality: lexicon.Modality, tone: "_Tone", primary: int, titles: dict[int, str],
               link_conf: dict[int, float], n_links: int, published_at: datetime | None,
               net_pattern: re.Pattern[str], when: str | None, has_primary: bool,
               net_cache: list[re.Match[str]] | None = None) -> list[Event]:
     start, end = m.span()
     if any(x.start <= start < x.end for x in mentions):
         return []  # the cue is part of a show's title ("Chicago Fire", "Renewal")
-    before = _clause_before(low, start, modality.window)
+    clause = _clause_before(low, start)  # split once, read at two widths
+    before = " ".join(clause[-modality.window:])
     if modality.negation_before.search(before) or modality.hypothetical_before.search(before):
         return []
-    if modality.hypothetical_clause.search(_clause_before(low, start, 60)):
+    if modality.hypothetical_clause.search(" ".join(clause[-60:])):
         return []
     if modality.background_before.search(" ".join(before.split()[-modality.background_window:])):
         return []
@@ -327,6 +343,7 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
     if cue.name in PEOPLE_TYPES:
         people = _people(sent.text, low, cue.name, start, end, m.group(0), excluded)
     network = min(nets, key=lambda n: abs(n.start() - start)) if nets else None
+    reported, past = tone.reported(), tone.past()
     out = []
     for show in shows:
         confidence = cue.weight * FIELD_WEIGHT[sent.field] * attribution * (0.5 + 0.5 * link_conf[show.show_id])
@@ -340,6 +357,25 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
             network=sent.text[network.start():network.end()] if network else None,
             evidence=sent.text[:500], confidence=round(confidence, 3), new=not past, field=sent.field))
     return out
+
+
+class _Tone:
+    """A sentence's reported/past flags, searched for on first use only."""
+
+    def __init__(self, modality: lexicon.Modality, low: str) -> None:
+        self._modality, self._low = modality, low
+        self._reported: bool | None = None
+        self._past: bool | None = None
+
+    def reported(self) -> bool:
+        if self._reported is None:
+            self._reported = bool(self._modality.reported.search(self._low))
+        return self._reported
+
+    def past(self) -> bool:
+        if self._past is None:
+            self._past = bool(self._modality.past.search(self._low))
+        return self._past
 
 
 def _keep(found: dict[tuple[str, int], Event], event: Event) -> None:

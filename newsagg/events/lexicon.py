@@ -87,6 +87,18 @@ def type_cues() -> tuple[TypeCues, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def trigger_table() -> dict[str, tuple[tuple[str, ...], tuple[tuple[str, frozenset[int]], ...]]]:
+    """First two letters -> (the triggers, then each with the indices in type_cues() of the types
+    holding it): one dict look-up per word of a sentence finds the types worth running."""
+    table: dict[str, dict[str, set[int]]] = {}
+    for i, cue in enumerate(type_cues()):
+        for trig in cue.triggers:
+            assert "a" <= trig[0] <= "z", trig  # read at word starts only
+            table.setdefault(trig[:2], {}).setdefault(trig, set()).add(i)
+    return {k: (tuple(d), tuple((t, frozenset(v)) for t, v in d.items())) for k, d in table.items()}
+
+
 def _words(words: list[str]) -> re.Pattern[str]:
     # "n't" attaches to its verb, the others are whole words.
     return re.compile("|".join(re.escape(w) if w.startswith("n'") else rf"\b{re.escape(w)}\b" for w in words))

@@ -16,9 +16,14 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
 _QUOTE_PAIRS = tuple((chr(k), v) for k, v in _QUOTES.items())
 # A sentence ends at . ! ? (plus closing quotes) before a space and a capital, digit or quote; also at
 # a full stop glued to the next sentence ("helm.Deadline"), and at line breaks.
-# (Written to begin with a character class, so that the regex engine skips ahead quickly.)
-_SPLIT = re.compile(r"(?P<end>[.!?][\"')\]]*)(?:\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]))|\n+")
+# (Written to begin with a bare character class, outside any group or alternation: only then does
+# the regex engine skip ahead to the candidate characters. `end` is the closing quotes after the stop.)
+_SPLIT = re.compile(r"[.!?\n](?:(?<=[.!?])(?P<end>[\"')\]]*)"
+                    r"(?:\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]))|(?<=\n)\n*)")
 _ABBREV = re.compile(r"(?:(?:^|\W)(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|No|Vol|Inc|Co|Lt|Gen|Sen|Rep|Gov|Prof)\.|(?:^|\W)[A-Z]\.)$")
+
+
+_PARAGRAPH = re.compile(r"\n\s*\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +53,15 @@ def split_sentences(text: str) -> list[tuple[str, int]]:
     """(sentence, paragraph number) pairs; abbreviations ("Feb.", "Mr.") do not end a sentence."""
     out: list[tuple[str, int]] = []
     paragraph = 0
-    for para in re.split(r"\n\s*\n", text):
+    for para in _PARAGRAPH.split(text):
         pending = ""
         for part in _split(para):
             if not part or not part.strip():
                 continue
             part = part.strip()
             pending = f"{pending} {part}" if pending else part
-            if len(pending) < 400 and _ABBREV.search(pending[-8:]):
+            # _ABBREV ends in a full stop: skip the search when there is none.
+            if len(pending) < 400 and pending[-1] == "." and _ABBREV.search(pending[-8:]):
                 continue
             out.append((pending, paragraph))
             pending = ""
@@ -68,7 +74,7 @@ def split_sentences(text: str) -> list[tuple[str, int]]:
 def _split(text: str) -> list[str]:
     parts, prev = [], 0
     for m in _SPLIT.finditer(text):
-        cut = m.end("end") if m.group("end") else m.start()
+        cut = m.end("end") if m.group("end") is not None else m.start()
         parts.append(text[prev:cut])
         prev = m.end()
     parts.append(text[prev:])
