@@ -166,36 +166,16 @@ def print_show_events(rows: list[dict[str, Any]]) -> None:
 
 
 def _extract_one(linker: Any, line: str) -> dict[str, Any]:
-    from newsagg.shows.lines import link_line as _link_one
     from newsagg.events import ShowNames, extract_events
-    from newsagg.events.evaluate import _published
-    from newsagg.jsonlines import parse_object
+    from newsagg.shows.lines import link_item, read_item
 
-    item = parse_object(line)
-    title = str(item.get("title") or "")
-    body = str(item.get("body") or "")
-    description = str(item.get("description") or "")
-    if "text" in item and not (title or body):
-        text = str(item.get("text") or "").strip()
-        title, _, body = text.partition("\n") if "\n" in text else ("", "", text)
-    published = _published(item.get("published")) if item.get("published") else None
-    linked = _link_one(linker, line)["shows"]
-    links = [_AsLink(s) for s in linked]
+    item = read_item(line)
+    links = link_item(linker, item)
     names = {l.show_id: ShowNames(aliases=tuple(linker.shows[l.show_id].aliases or ())) for l in links}
-    events = extract_events(title, description, body, links, published_at=published, names=names)
-    return {"id": item.get("id"), "events": [
+    events = extract_events(item.title, item.description, item.body, links, published_at=item.published,
+                            names=names)
+    return {"id": item.id, "events": [
         {"type": e.type, "show": {"title": e.show_title, "id": e.show_id,
                                   "tvmaze": (linker.shows[e.show_id].external_ids or {}).get("tvmaze")},
          "season": e.season, "status": e.status, "date": e.date, "people": e.people, "evidence": e.evidence,
          "confidence": e.confidence} for e in events]}
-
-
-class _AsLink:
-    """A `shows link` output row in the linker's ShowLink shape."""
-
-    def __init__(self, row: dict[str, Any]) -> None:
-        self.show_id = int(row["id"])
-        self.title = str(row["title"])
-        self.confidence = float(row["confidence"])
-        self.primary = bool(row["primary"])
-        self.seasons = list(row.get("seasons") or [])
