@@ -92,7 +92,7 @@ class ConditionalGet:
     def _load(self) -> None:
         from models.db import open_database
         from models.feed_state import load_feed_state
-        from models.known import pages_not_to_refetch
+        from newsagg.refetch import pages_not_to_refetch
 
         engine = open_database(self.db_url)
         try:

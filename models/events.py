@@ -2,22 +2,20 @@
 `event_facts` (one piece of news: the same show and type across the articles of one story, or
 reported within FOLD_WINDOW of each other), with its first reporter and every outlet.
 
-- write_article_events: replace an article's events and fold them into facts (ingest hook);
-- reprocess: re-extract every stored article after rule changes and rebuild the facts;
+- write_article_events: replace an article's events and fold them into facts;
+- the reads newsagg.events_writer needs to re-extract stored articles (extraction itself is not here);
 - list_events / scorecard / industry_moves: what the commands, views and the digest read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.schema import ArticleRow, ArticleShowRow, Base, JSONType, ShowRow, SourceRow, UTCDateTime
-from newsagg.events import Event, ShowNames, extract_events
 from newsagg.records import ShowLink
 
 FOLD_WINDOW = timedelta(days=3)
@@ -66,11 +64,8 @@ class EventRow(Base):
 # ---------------------------------------------------------------- writing
 
 
-def _row(article_id: int, published_at: datetime, e: Event) -> EventRow:
-    return EventRow(article_id=article_id, show_id=e.show_id, type=e.type, season=e.season, status=e.status,
-                    announced=(e.date or None) and e.date[:10], people=list(e.people), network=e.network,
-                    evidence=e.evidence, confidence=e.confidence, is_new=e.new, found_in=e.field,
-                    published_at=published_at)
+def _row(article_id: int, published_at: datetime, values: Mapping[str, Any]) -> EventRow:
+    return EventRow(article_id=article_id, published_at=published_at, **values)
 
 
 def _find_fact(session: Session, row: EventRow, story_id: int | None) -> EventFactRow | None:
@@ -116,8 +111,11 @@ def refresh_fact(session: Session, fact: EventFactRow) -> None:
 
 
 def write_article_events(session: Session, article_id: int, published_at: datetime, story_id: int | None,
-                         events: Sequence[Event]) -> int:
-    """Replace an article's events and fold each into a fact (no commit). Returns the events written."""
+                         events: Sequence[Mapping[str, Any]]) -> int:
+    """Replace an article's events and fold each into a fact (no commit). Returns the events written.
+
+    Each event is its column values (show_id, type, season, status, announced, people, network,
+    evidence, confidence, is_new, found_in): newsagg.events_writer turns extracted Events into them."""
     old_facts = set(session.scalars(select(EventRow.fact_id).where(EventRow.article_id == article_id,
                                                                    EventRow.fact_id.is_not(None))))
     session.execute(delete(EventRow).where(EventRow.article_id == article_id))
@@ -172,11 +170,12 @@ def _merge_bridged(session: Session, fact: EventFactRow) -> None:
         fact = keep
 
 
-def show_names(session: Session, show_ids: Iterable[int]) -> dict[int, ShowNames]:
+def show_aliases(session: Session, show_ids: Iterable[int]) -> dict[int, tuple[tuple[str, ...], str | None]]:
+    """show id -> (aliases, network), what event extraction needs of each linked show."""
     ids = list(set(show_ids))
     if not ids:
         return {}
-    return {r.id: ShowNames(aliases=tuple(r.aliases or ()), network=r.network)
+    return {r.id: (tuple(r.aliases or ()), r.network)
             for r in session.scalars(select(ShowRow).where(ShowRow.id.in_(ids)))}
 
 
@@ -187,36 +186,31 @@ def stored_links(session: Session, article_id: int) -> list[ShowLink]:
                      seasons=list(r.seasons or []), found_in=r.found_in or "body") for r, title in rows]
 
 
-@dataclass
-class ReprocessResult:
-    articles: int = 0
-    events: int = 0
-    facts: int = 0
-
-
-def reprocess(session: Session, since: datetime | None = None, batch: int = 500) -> ReprocessResult:
-    """Re-extract events of stored articles (all, or published since a time) with the current rules,
-    oldest first so that facts keep their first reporter. Commits."""
+def article_ids(session: Session, since: datetime | None = None) -> list[int]:
+    """Stored articles (all, or published since a time), oldest first."""
     query = select(ArticleRow.id).order_by(ArticleRow.published_at, ArticleRow.id)
     if since is not None:
         query = query.where(ArticleRow.published_at >= since)
-    ids = list(session.scalars(query))
-    result = ReprocessResult()
-    if since is None:
-        session.execute(delete(EventRow))
-        session.execute(delete(EventFactRow))
-    for start in range(0, len(ids), batch):
-        for art in session.scalars(select(ArticleRow).where(ArticleRow.id.in_(ids[start:start + batch]))
-                                   .order_by(ArticleRow.published_at, ArticleRow.id)):
-            links = stored_links(session, art.id)
-            events = extract_events(art.title, art.summary or "", art.body or "", links,
-                                    published_at=art.published_at,
-                                    names=show_names(session, [l.show_id for l in links])) if links else []
-            result.events += write_article_events(session, art.id, art.published_at, art.story_id, events)
-            result.articles += 1
-        session.commit()
-    result.facts = session.scalar(select(func.count(EventFactRow.id))) or 0
-    return result
+    return list(session.scalars(query))
+
+
+def articles(session: Session, ids: Sequence[int]) -> list[ArticleRow]:
+    return list(session.scalars(select(ArticleRow).where(ArticleRow.id.in_(list(ids)))
+                                .order_by(ArticleRow.published_at, ArticleRow.id)))
+
+
+def story_ids(session: Session, ids: Sequence[int]) -> dict[int, int | None]:
+    return dict(session.execute(select(ArticleRow.id, ArticleRow.story_id)  # type: ignore[arg-type]
+                                .where(ArticleRow.id.in_(list(ids)))).all())
+
+
+def delete_all(session: Session) -> None:
+    session.execute(delete(EventRow))
+    session.execute(delete(EventFactRow))
+
+
+def fact_count(session: Session) -> int:
+    return session.scalar(select(func.count(EventFactRow.id))) or 0
 
 
 # ---------------------------------------------------------------- reading
@@ -324,26 +318,3 @@ def industry_moves(session: Session, start: datetime, end: datetime,
 def utc_day(day: str) -> tuple[datetime, datetime]:
     start = datetime.fromisoformat(day).replace(tzinfo=timezone.utc)
     return start, start + timedelta(days=1)
-
-
-def store_events(session: Session, articles: Sequence[Any], ids: Sequence[int], linker: Any = None) -> int:
-    """The ingest hook: extract the events of freshly linked articles (`a.shows`) and store them,
-    oldest first, in the caller's transaction (the batch's). Returns the events stored."""
-    extracted = []
-    for a, aid in sorted(zip(articles, ids), key=lambda p: (p[0].published_at, p[1])):
-        links = list(a.shows or [])
-        if not links:
-            extracted.append((a, aid, []))
-            continue
-        names = {}
-        if linker is not None:
-            names = {l.show_id: ShowNames(aliases=tuple(linker.shows[l.show_id].aliases or ()))
-                     for l in links if l.show_id in linker.shows}
-        extracted.append((a, aid, extract_events(a.title, a.summary or "", a.body or "", links,
-                                                 published_at=a.published_at, names=names)))
-    stored = 0
-    stories = dict(session.execute(select(ArticleRow.id, ArticleRow.story_id)
-                                   .where(ArticleRow.id.in_(list(ids)))).all())
-    for a, aid, events in extracted:
-        stored += write_article_events(session, aid, a.published_at, stories.get(aid), events)
-    return stored

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Engine, insert, select, tuple_, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session
 
 from models.schema import ArticleRevisionRow, ArticleRow, SourceRow
 from newsagg.records import Article
-from newsagg.sources import Source
 
 # Fields a feed can change; their hash decides "unchanged" on a rerun.
 _HASHED = ("title", "summary", "body", "authors", "tags", "published_at", "updated_at", "image_url", "url")
@@ -66,6 +65,15 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+class SourceInfo(Protocol):
+    """What a new sources row takes from the registry (newsagg.sources.Source has it)."""
+
+    name: str
+    title: str
+    homepage: str
+    timezone: str
+
+
 class SourceIds:
     """name -> sources.id, creating rows on first sight (thread-safe, cached)."""
 
@@ -73,7 +81,7 @@ class SourceIds:
         self._ids: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def ensure(self, session: Session, names: Iterable[str], registry: dict[str, Source]) -> dict[str, int]:
+    def ensure(self, session: Session, names: Iterable[str], registry: dict[str, SourceInfo]) -> dict[str, int]:
         with self._lock:
             missing = {n for n in names if n not in self._ids}
             if missing:
@@ -275,7 +283,7 @@ def _store_once(session: Session, articles: Sequence[Article], source_ids: dict[
 class ArticleStore:
     """Writes batches of Articles; safe to call from a worker thread (one writer at a time)."""
 
-    def __init__(self, engine: Engine, registry: Iterable[Source] = ()) -> None:
+    def __init__(self, engine: Engine, registry: Iterable[SourceInfo] = ()) -> None:
         self.engine = engine
         self.registry = {s.name: s for s in registry}
         self._sources = SourceIds()

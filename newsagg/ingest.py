@@ -139,7 +139,7 @@ class Ingestor:
                 result.duplicates = sum(1 for d in decisions if d.duplicate_of is not None)
             if self.linker is not None and changed:
                 # TV events after links and stories (facts fold by story), in the same transaction.
-                from models.events import store_events
+                from newsagg.events_writer import store_events
 
                 result.events = store_events(session, [a for a, _, _ in changed], [i for _, i, _ in changed],
                                              self.linker)

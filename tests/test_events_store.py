@@ -13,7 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from models.db import open_database
-from models.events import industry_moves, reprocess, scorecard
+from models.events import industry_moves, scorecard
+from newsagg.events_writer import reprocess
 from newsagg.ingest import Ingestor
 from newsagg.records import Article
 from newsagg.sources import Source

@@ -130,7 +130,7 @@ def register(app: typer.Typer) -> None:
     def reprocess_(since: SinceOption = None, db: DbOption = None) -> None:
         """Re-extract the events of stored articles with the current rules (after cue changes) and
         rebuild the facts. Uses the stored show links (run `shows relink` first after catalogue changes)."""
-        from models.events import reprocess
+        from newsagg.events_writer import reprocess
         from newsagg.commands.shows import _session
 
         cutoff = _cutoff(since)

@@ -164,7 +164,7 @@ def relink_(
     """Re-link stored articles after catalogue changes (imports, aliases)."""
     from newsagg.shows.store import link_pending, relink
 
-    from models.events import reprocess  # events follow the links (issue 15)
+    from newsagg.events_writer import reprocess  # events follow the links (issue 15)
 
     with _session(db) as session:
         result = link_pending(session) if stale_only else relink(session)

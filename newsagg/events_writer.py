@@ -1,0 +1,79 @@
+"""TV events against the database: extract with newsagg.events, hand plain values to models.events.
+
+- store_events: the ingest hook, for freshly linked articles, in the caller's transaction;
+- reprocess: re-extract every stored article after rule changes and rebuild the facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models import events as store
+from newsagg.events import Event, ShowNames, extract_events
+
+
+def event_values(e: Event) -> dict[str, Any]:
+    """An extracted Event as the column values models.events writes."""
+    return {"show_id": e.show_id, "type": e.type, "season": e.season, "status": e.status,
+            "announced": (e.date or None) and e.date[:10], "people": list(e.people), "network": e.network,
+            "evidence": e.evidence, "confidence": e.confidence, "is_new": e.new, "found_in": e.field}
+
+
+def _values(events: Sequence[Event]) -> list[dict[str, Any]]:
+    return [event_values(e) for e in events]
+
+
+@dataclass
+class ReprocessResult:
+    articles: int = 0
+    events: int = 0
+    facts: int = 0
+
+
+def reprocess(session: Session, since: datetime | None = None, batch: int = 500) -> ReprocessResult:
+    """Re-extract events of stored articles (all, or published since a time) with the current rules,
+    oldest first so that facts keep their first reporter. Commits."""
+    ids = store.article_ids(session, since)
+    result = ReprocessResult()
+    if since is None:
+        store.delete_all(session)
+    for start in range(0, len(ids), batch):
+        for art in store.articles(session, ids[start:start + batch]):
+            links = store.stored_links(session, art.id)
+            names = {sid: ShowNames(aliases=aliases, network=network) for sid, (aliases, network)
+                     in store.show_aliases(session, [l.show_id for l in links]).items()}
+            events = extract_events(art.title, art.summary or "", art.body or "", links,
+                                    published_at=art.published_at, names=names) if links else []
+            result.events += store.write_article_events(session, art.id, art.published_at, art.story_id,
+                                                        _values(events))
+            result.articles += 1
+        session.commit()
+    result.facts = store.fact_count(session)
+    return result
+
+
+def store_events(session: Session, articles: Sequence[Any], ids: Sequence[int], linker: Any = None) -> int:
+    """The ingest hook: extract the events of freshly linked articles (`a.shows`) and store them,
+    oldest first, in the caller's transaction (the batch's). Returns the events stored."""
+    extracted = []
+    for a, aid in sorted(zip(articles, ids), key=lambda p: (p[0].published_at, p[1])):
+        links = list(a.shows or [])
+        if not links:
+            extracted.append((a, aid, []))
+            continue
+        names = {}
+        if linker is not None:
+            names = {l.show_id: ShowNames(aliases=tuple(linker.shows[l.show_id].aliases or ()))
+                     for l in links if l.show_id in linker.shows}
+        extracted.append((a, aid, extract_events(a.title, a.summary or "", a.body or "", links,
+                                                 published_at=a.published_at, names=names)))
+    stored = 0
+    stories = store.story_ids(session, ids)
+    for a, aid, events in extracted:
+        stored += store.write_article_events(session, aid, a.published_at, stories.get(aid), _values(events))
+    return stored
