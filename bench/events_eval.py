@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from newsagg.events import extract_events  # noqa: E402
-from newsagg.events.evaluate import attach_tvmaze_index, corpus_items, load_jsonl, score  # noqa: E402
+from evaluation.events import attach_tvmaze_index, corpus_items, load_jsonl, score  # noqa: E402
 from newsagg.shows.catalogue import import_epguides_csv  # noqa: E402
-from newsagg.shows.evaluate import full_catalogue, linker_for, starter_linker  # noqa: E402
+from evaluation.shows import full_catalogue, linker_for, starter_linker  # noqa: E402
 
 
 def seed_events(corpus: Path) -> list[dict[str, object]] | None:

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from newsagg.events import extract_events  # noqa: E402
-from newsagg.events.evaluate import corpus_items  # noqa: E402
-from newsagg.shows.evaluate import full_catalogue, linker_for  # noqa: E402
+from evaluation.events import corpus_items  # noqa: E402
+from evaluation.shows import full_catalogue, linker_for  # noqa: E402
 
 
 def articles_1000(corpus: Path) -> list[tuple[str, str, datetime]]:

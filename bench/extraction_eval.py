@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsagg.extract.scoring import evaluate_bodies, evaluate_entertainment_bodies, evaluate_metadata  # noqa: E402
+from evaluation.extraction import evaluate_bodies, evaluate_entertainment_bodies, evaluate_metadata  # noqa: E402
 
 
 def main() -> int:

@@ -50,7 +50,7 @@ def main() -> int:
     from newsagg.demo.site import build_site
     from newsagg.extract import extract_page
     from newsagg.extract.decode import read_page_file
-    from newsagg.extract.scoring import dev_pages
+    from evaluation.extraction import dev_pages
 
     pages = [(read_page_file(p.path), p.url or None) for p in dev_pages(args.corpus)]
     site = build_site("http://127.0.0.1:8000")

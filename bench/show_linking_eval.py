@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsagg.shows.evaluate import (evaluate, evaluate_news, full_catalogue, linker_for, load_labelled,  # noqa: E402
+from evaluation.shows import (evaluate, evaluate_news, full_catalogue, linker_for, load_labelled,  # noqa: E402
                                     load_news_set, starter_linker)
 from newsagg.shows.linker import ShowLinker  # noqa: E402
 

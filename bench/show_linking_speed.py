@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsagg.shows.evaluate import full_catalogue, linker_for, load_labelled  # noqa: E402
+from evaluation.shows import full_catalogue, linker_for, load_labelled  # noqa: E402
 
 
 SEED_DATE = datetime(2016, 1, 19, 12, tzinfo=timezone.utc)  # as in tests/test_stories.py

@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from newsagg.events import extract_events
 from newsagg.events.dates import find_date
 from newsagg.records import ShowLink
-from newsagg.shows.evaluate import starter_linker
+from evaluation.shows import starter_linker
 
 WHEN = datetime(2019, 1, 20, tzinfo=timezone.utc)
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from newsagg.events.evaluate import attach_tvmaze_index, corpus_items, load_jsonl, score
+from evaluation.events import attach_tvmaze_index, corpus_items, load_jsonl, score
 from newsagg.shows.catalogue import import_epguides_csv
-from newsagg.shows.evaluate import full_catalogue, linker_for
+from evaluation.shows import full_catalogue, linker_for
 
 OWN = Path(__file__).parent / "data" / "events_labelled.jsonl"
 CORE_TYPES = ("renewed", "cancelled", "ending", "ordered", "premiere_date", "casting", "departure", "hiring")

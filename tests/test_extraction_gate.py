@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsagg.extract.scoring import TRAFILATURA_RUNS, evaluate_bodies, evaluate_metadata
+from evaluation.extraction import TRAFILATURA_RUNS, evaluate_bodies, evaluate_metadata
 
 BODY_F1_FLOOR = 0.970          # measured 0.977 (91 pages)
 BODY_PRECISION_FLOOR = 0.960   # measured 0.970

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsagg.shows.evaluate import (evaluate, evaluate_news, full_catalogue, linker_for, load_labelled,
+from evaluation.shows import (evaluate, evaluate_news, full_catalogue, linker_for, load_labelled,
                                     load_news_set, starter_linker)
 
 LABELLED = Path(__file__).with_name("data") / "show_linking_labelled.jsonl"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from newsagg.shows.aliases import add_curated_aliases, packaged_aliases, parse_alias_csv, targets
 from newsagg.shows.catalogue import Show, load_starter_catalogue
-from newsagg.shows.evaluate import full_catalogue
+from evaluation.shows import full_catalogue
 from newsagg.shows.linker import ShowLinker
 from newsagg.shows.merge import title_key
 

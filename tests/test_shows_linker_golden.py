@@ -20,7 +20,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from newsagg.shows.evaluate import full_catalogue, linker_for, load_labelled, starter_linker
+from evaluation.shows import full_catalogue, linker_for, load_labelled, starter_linker
 from newsagg.shows.htmltext import html_to_text, looks_like_html
 from newsagg.shows.linker import ShowLinker
 

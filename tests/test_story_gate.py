@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.story_eval import eval_semeval, eval_uci
+from evaluation.stories import eval_semeval, eval_uci
 
 UCI_BCUBED_F1_FLOOR = 0.72      # measured 0.737 (acceptance: >= 0.70)
 UCI_BCUBED_P_FLOOR = 0.75

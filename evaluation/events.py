@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from newsagg.events.extract import extract_events
 from newsagg.events.model import ShowNames
-from newsagg.scores import PrecisionRecall
+from evaluation.scores import PrecisionRecall
 
 
 @dataclass

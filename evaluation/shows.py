@@ -16,7 +16,7 @@ from newsagg.shows.catalogue import Show, import_epguides_csv, load_starter_cata
 from newsagg.shows.htmltext import html_to_text, looks_like_html
 from newsagg.shows.linker import ShowLinker
 from newsagg.shows.merge import merge_catalogues
-from newsagg.scores import PrecisionRecall
+from evaluation.scores import PrecisionRecall
 
 
 @dataclass
