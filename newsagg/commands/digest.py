@@ -60,6 +60,7 @@ def digest(
     """The day's news: top stories first (who had them first), industry moves, then a compact list per show.
 
     --format eml writes a MIME email (text and HTML parts); --send-to ADDR --smtp URL sends it."""
+    from newsagg.atomic import write_atomic
     from newsagg.digest import state as digest_state
     from newsagg.digest.build import build_digest
     from newsagg.digest.dates import parse_day, parse_zone, today
@@ -120,7 +121,7 @@ def digest(
         if target is None:
             sys.stdout.write(text)
     else:
-        digest_state.write_atomic(out, text)
+        write_atomic(out, text)
     if saved is not None and state_path is not None:
         seen = [s.key for s in result.stories] + result.excluded_keys
         digest_state.record(saved, scope, day, result.tz, seen)
@@ -152,9 +153,7 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Bulk export of articles published since a date, in published order, streamed."""
-    import os
-    import tempfile
-
+    from newsagg.atomic import atomic_writer
     from newsagg.digest.dates import parse_instant, parse_zone
     from newsagg.dbaccess import open_readonly
     from newsagg.digest.export import EXPORT_FORMATS, iter_articles, write_export
@@ -174,17 +173,8 @@ def export(
             if out is None:
                 n = write_export(rows, fmt, sys.stdout)
             else:
-                # Stream into a temp file beside --out, then rename: no half-written exports.
-                out.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-                try:
-                    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                        n = write_export(rows, fmt, fh)
-                    os.chmod(tmp, 0o644)
-                    os.replace(tmp, out)
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
+                with atomic_writer(out) as fh:  # streamed into a temp file beside --out, then renamed
+                    n = write_export(rows, fmt, fh)
     finally:
         engine.dispose()
     typer.echo(f"exported {n} articles" + (f" to {out}" if out else ""), err=True)

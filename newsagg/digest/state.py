@@ -12,12 +12,11 @@ recorded date before the digest's date.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from newsagg.atomic import write_atomic
 from newsagg.errors import NewsaggError
 
 STATE_NAME = "newsagg-digest-state.json"
@@ -58,19 +57,3 @@ def record(state: dict[str, Any], scope: str, day: date, tz: str, keys: list[str
 
 def save(path: Path, state: dict[str, Any]) -> None:
     write_atomic(path, json.dumps(state, indent=1, sort_keys=True) + "\n")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Readers (a web server, a mail job) never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a published feed must be readable
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
