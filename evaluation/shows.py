@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from newsagg.shows.catalogue import Show, import_epguides_csv, load_starter_catalogue
-from newsagg.shows.htmltext import html_to_text, looks_like_html
+from newsagg.normalize.text import html_text, looks_like_html
 from newsagg.shows.linker import ShowLinker
 from newsagg.shows.merge import merge_catalogues
 from evaluation.scores import PrecisionRecall
@@ -48,7 +48,7 @@ def link_item(linker: ShowLinker, item: dict[str, Any]) -> list[str]:
     body = item.get("body") or ""
     emphasized: list[str] = []
     if looks_like_html(body):
-        body, emphasized = html_to_text(body)
+        body, emphasized = html_text(body)
     published = item.get("published")
     when = datetime.fromisoformat(published).replace(tzinfo=timezone.utc) if published else None
     links = linker.link(item.get("title") or "", body, emphasized=emphasized, published_at=when)

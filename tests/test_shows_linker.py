@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from newsagg.shows.catalogue import Show, load_starter_catalogue
-from newsagg.shows.htmltext import html_to_text, looks_like_html
+from newsagg.normalize.text import html_text, looks_like_html
 from newsagg.shows.linker import ShowLinker
 
 SEED_SHOWS = {"Jessica Jones (2015)", "Daredevil (2015)", "The Defenders (2017)", "Luke Cage (2016)",
@@ -41,7 +41,7 @@ def test_seed_article(linker: ShowLinker, seed_article: str) -> None:
 
 
 def test_seed_article_with_full_catalogue(seed_article: str, corpus_dir) -> None:  # type: ignore[no-untyped-def]
-    from newsagg.shows.evaluate import full_catalogue
+    from evaluation.shows import full_catalogue
 
     full = ShowLinker(full_catalogue(corpus_dir / "tv-catalogue" / "epguides-allshows.csv"), version="test-full")
     title, _, body = seed_article.strip().partition("\n")
@@ -136,11 +136,11 @@ def test_html_input(linker: ShowLinker) -> None:
     html = ("<p>Netflix has renewed <em>Jessica Jones</em>.</p><script>var x = 'Girls';</script>"
             "<p>The series follows <i>Daredevil</i>, which returns in March.</p>")
     assert looks_like_html(html)
-    text, emphasized = html_to_text(html)
+    text, emphasized = html_text(html)
     assert emphasized == ["Jessica Jones", "Daredevil"] and "var x" not in text
     assert labels(linker, "Netflix renews Marvel drama", text, emphasized=emphasized,
                   published_at=_when(2016)) == {"Jessica Jones (2015)", "Daredevil (2015)"}
-    assert html_to_text("") == ("", [])
+    assert html_text("") == ("", [])
 
 
 def test_non_english_and_empty_text(linker: ShowLinker) -> None:

@@ -21,7 +21,7 @@ from typing import Any, Iterator
 import pytest
 
 from evaluation.shows import full_catalogue, linker_for, load_labelled, starter_linker
-from newsagg.shows.htmltext import html_to_text, looks_like_html
+from newsagg.normalize.text import html_text, looks_like_html
 from newsagg.shows.linker import ShowLinker
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +33,7 @@ def _inputs(corpus: Path, seed: str) -> Iterator[tuple[str, dict[str, Any]]]:
     for item in load_labelled(Path(__file__).with_name("data") / "show_linking_labelled.jsonl"):
         body, emphasized = item.get("body") or "", []
         if looks_like_html(body):
-            body, emphasized = html_to_text(body)
+            body, emphasized = html_text(body)
         when = item.get("published")
         yield f"labelled:{item['id']}", {
             "title": item.get("title") or "", "body": body, "emphasized": emphasized,

@@ -41,20 +41,52 @@ def _paragraphs(parts: Iterable[str]) -> str:
     return "\n\n".join(out)
 
 
+_EMPHASIS = ("em", "i", "cite")  # how publishers set show and film titles
+# Markup worth parsing (a tag this module treats as structure or emphasis), not just a stray "<".
+_LOOKS_HTML = re.compile(r"<(?:p|div|em|i|b|strong|cite|br|span|a|h[1-6]|li|ul|ol|blockquote)\b[^>]*>", re.I)
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(text) and bool(_LOOKS_HTML.search(text))
+
+
 def html_to_text(markup: str | None) -> str:
     """Markup (or plain text with entities) to text; blocks become paragraphs."""
+    return html_text(markup)[0]
+
+
+def html_text(markup: str | None) -> tuple[str, list[str]]:
+    """(text, emphasized): the one HTML-to-text. Blocks become paragraphs (blank-line separated),
+    scripts, styles and forms are dropped, whitespace is folded; `emphasized` holds the distinct
+    texts of <em>, <i> and <cite>, in order (the show linker weighs them as titles)."""
     if not markup:
-        return ""
+        return "", []
     if not _TAGLIKE.search(markup):
         text = (html.unescape(markup) if "&" in markup else markup).replace("\r", "")
         # Plain text: blank lines separate paragraphs; without any, each line is one.
-        return _paragraphs(_BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n"))
+        return _paragraphs(_BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")), []
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):
-        return fold_ws(re.sub(r"<[^>]*>", " ", html.unescape(markup)))
+        return fold_ws(re.sub(r"<[^>]*>", " ", html.unescape(markup))), []
+    return element_text(root)
+
+
+def emphasis_spans(root: etree._Element) -> list[str]:
+    """The distinct texts of <em>, <i> and <cite> under root, whitespace folded, in page order."""
+    spans: list[str] = []
+    for el in root.iter(*_EMPHASIS):
+        span = fold_ws(el.text_content())
+        if span and span not in spans:
+            spans.append(span)
+    return spans
+
+
+def element_text(root: etree._Element) -> tuple[str, list[str]]:
+    """html_text of a parsed element (changed in place: non-reader elements are dropped)."""
     for bad in root.iter(*_DROP_TAGS):
         bad.drop_tree() if bad.getparent() is not None else None
+    emphasized = emphasis_spans(root)
     blocks: list[str] = []
     current: list[str] = []
 
@@ -76,7 +108,7 @@ def html_to_text(markup: str | None) -> str:
             if el.tail and el is not root:
                 current.append(el.tail)
     flush()
-    return _paragraphs(blocks)
+    return _paragraphs(blocks), emphasized
 
 
 def clean_inline(text: str | None, is_html: bool = True) -> str:

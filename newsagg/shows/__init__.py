@@ -1,3 +1,3 @@
 """Shows: the TV catalogue (catalogue, merge, store), linking articles to it (matcher, cues,
-linker, htmltext) and the per-show timeline (timeline). Linking is plain Python; only store
-and timeline touch the database."""
+linker; HTML input is read by newsagg.normalize.text) and the per-show timeline (timeline).
+Linking is plain Python; only store and timeline touch the database."""

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from newsagg.jsonlines import parse_object
-from newsagg.shows.htmltext import html_to_text, looks_like_html
+from newsagg.normalize.text import html_text, looks_like_html
 from newsagg.records import ShowLink
 from newsagg.shows.linker import ShowLinker
 
@@ -38,7 +38,7 @@ def read_item(line: str) -> LineItem:
     parts = []
     for part in (title, description, body):
         if looks_like_html(part):
-            part, emph = html_to_text(part)
+            part, emph = html_text(part)
             emphasized.extend(emph)
         parts.append(part)
     title, description, body = parts

@@ -7,7 +7,7 @@ from copy import deepcopy
 
 from lxml import etree
 
-from newsagg.normalize.text import fold_ws
+from newsagg.normalize.text import emphasis_spans, fold_ws
 
 _BLOCK = {"p", "h2", "h3", "h4", "h5", "li", "blockquote", "pre", "table"}
 
@@ -34,6 +34,10 @@ def texts(tree: etree._Element, xpath: str) -> tuple[str, ...]:
 def paragraphs(container: etree._Element, drop: str) -> tuple[str, tuple[str, ...]]:
     """Body text of container: one paragraph per block element, `drop` (XPath) removed.
 
+    Not newsagg.normalize.text.element_text on purpose: a parser reads only the theme's paragraph
+    elements, so the loose text of share bars, bylines and "Trending" boxes in the body container
+    stays out (element_text would keep it); whitespace and emphasis follow normalize.text.
+
     Returns (text with blank lines between paragraphs, emphasized texts). Works on a
     copy so the caller's tree is untouched.
     """
@@ -49,8 +53,8 @@ def paragraphs(container: etree._Element, drop: str) -> tuple[str, tuple[str, ..
         line = fold_ws(el.text_content())
         if line:
             out.append(line)
-            for e in el.iter("em", "i", "cite"):
-                t = fold_ws(e.text_content()).strip(" ,.;:!?")
+            for span in emphasis_spans(el):
+                t = span.strip(" ,.;:!?")
                 if 2 <= len(t) <= 120 and t.lower() not in {x.lower() for x in emph}:
                     emph.append(t)
     return "\n\n".join(out), tuple(emph)
