@@ -13,7 +13,7 @@ from models.schema import ArticleRow, SourceRow
 SETTLED_PAGE_STATUSES = ("ok", "paywalled", "not_article")
 
 
-def settled_pages(engine: Engine, source_names: list[str], since: datetime) -> list[tuple[str, str, str]]:
+def settled_pages(engine: Engine, source_names: list[str], since: datetime) -> list[tuple[str, str, str | None]]:
     """(canonical URL, content hash, URL as the feed gave it) of the sources' articles first seen
     since a time whose page is settled."""
     if not source_names:

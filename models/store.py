@@ -68,10 +68,14 @@ def content_hash(article: Article) -> str:
 class SourceInfo(Protocol):
     """What a new sources row takes from the registry (newsagg.sources.Source has it)."""
 
-    name: str
-    title: str
-    homepage: str
-    timezone: str
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def homepage(self) -> str: ...
+    @property
+    def timezone(self) -> str: ...
 
 
 class SourceIds:

@@ -60,7 +60,7 @@ def reprocess(session: Session, since: datetime | None = None, batch: int = 500)
 def store_events(session: Session, articles: Sequence[Any], ids: Sequence[int], linker: Any = None) -> int:
     """The ingest hook: extract the events of freshly linked articles (`a.shows`) and store them,
     oldest first, in the caller's transaction (the batch's). Returns the events stored."""
-    extracted = []
+    extracted: list[tuple[Any, int, list[Event]]] = []
     for a, aid in sorted(zip(articles, ids), key=lambda p: (p[0].published_at, p[1])):
         links = list(a.shows or [])
         if not links:
