@@ -37,7 +37,6 @@ _NAMED_ZONES: dict[str, float | str] = {
 }
 _ZONE_TOKEN = re.compile(r"(?<![\w+-])\(?(" + "|".join(sorted(_NAMED_ZONES, key=len, reverse=True))
                          + r")\)?(?:\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?)?(?![\w])")
-_BARE_OFFSET = re.compile(r"(?<![\d:])(?:UTC|GMT)?\s*([+-])(\d{2}):?(\d{2})\s*$")
 _OFFSET_IN_ISO = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})\s*$")
 # Countries with one zone: html lang region or country-code domain -> IANA zone.
 _COUNTRY_ZONES = {
@@ -105,10 +104,6 @@ def written_zone(text: str) -> tuple[str, tzinfo | None]:
             zone = _offset((named if isinstance(named, (int, float)) else 0) + (hours if m.group(2) == "+" else -hours))
         return fold_ws(text[: m.start()] + " " + text[m.end():]), zone
     return text, None
-
-
-def has_zone(text: str) -> bool:
-    return bool(_OFFSET_IN_ISO.search(text) or _ZONE_TOKEN.search(text) or _BARE_OFFSET.search(text))
 
 
 _AMPM = re.compile(r"\b(\d{1,2}):(\d{2})(?::\d{2})?\s*([ap])\.?\s?m\b\.?", re.I)
