@@ -98,7 +98,6 @@ class Story:
     shows: set[str] = field(default_factory=set)
     mentions: set[str] = field(default_factory=set)          # members' secondary shows
     topics: Counter[str] = field(default_factory=Counter)    # members per primary show
-    headline_score: float = -1.0
     # Who may be first and lead, re-elected as the topic forms: the earliest and the most typical
     # members with their (primary, passing) shows, a few of each.
     earliest: list[_Candidate] = field(default_factory=list)
@@ -155,7 +154,7 @@ class Story:
         lead = next((c for c in self.typical if self.fits(c.links) and c.title), None) or \
             next((c for c in self.typical if c.title), None)
         if lead is not None:
-            self.headline, self.headline_score = lead.title, lead.score
+            self.headline = lead.title
 
 
 @dataclass
