@@ -131,40 +131,45 @@ songs track band singer rapper musical broadway oscar oscars videogame remake li
     "box office", "opening weekend", "best picture", "academy award", "academy awards", "palme d'or",
     "west end", "stage play", "video game", "comic book", "comic books"}
 
-_CUE_AUTOMATA = None
+_CUE_AUTOMATON = None
 
 
-def _cue_automata():  # type: ignore[no-untyped-def]
-    """(TV words, negative words): one small automaton each, built on first use."""
-    global _CUE_AUTOMATA
-    if _CUE_AUTOMATA is None:
+def _cue_automaton():  # type: ignore[no-untyped-def]
+    global _CUE_AUTOMATON
+    if _CUE_AUTOMATON is None:
         import ahocorasick
 
         from newsagg.shows.matcher import boundary_text
 
         # Keys are whole words: a space on both sides (the text gets a trailing space too); the value
-        # is the offset from the match's last character back to the word's start.
-        pair = []
-        for words in (TV_WORDS, NEGATIVE_WORDS):
-            auto = ahocorasick.Automaton()
-            for word in words:
-                auto.add_word(" " + boundary_text(word) + " ", len(word) + 1)
-            auto.make_automaton()
-            pair.append(auto)
-        _CUE_AUTOMATA = tuple(pair)
-    return _CUE_AUTOMATA
+        # holds the offset from the match's last character back to the word's start, and the kind.
+        auto = ahocorasick.Automaton()
+        for word in TV_WORDS:
+            auto.add_word(" " + boundary_text(word) + " ", (len(word) + 1, 1))
+        for word in NEGATIVE_WORDS:
+            auto.add_word(" " + boundary_text(word) + " ",
+                          (len(word) + 1, 2) if word not in TV_WORDS else (len(word) + 1, 3))
+        auto.make_automaton()
+        _CUE_AUTOMATON = auto
+    return _CUE_AUTOMATON
 
 
 def cue_positions(spaced: str, norm: str, headline_end: int, headline_case: bool) -> tuple[list[int], list[int]]:
-    """(tv, negative): start offsets of whole-word cues in `spaced` (" " + boundary_text(low)), in the
-    order the automaton reports them. A negative word counts in lower case only ("River Song" is a name),
-    except in a title-case headline."""
-    tv_auto, neg_auto = _cue_automata()
-    text = spaced + " "
-    # Offsets in norm/low: spaced has one leading space, each key a trailing one.
-    tv = [end_idx - size for end_idx, size in tv_auto.iter(text)]
-    neg = [start for end_idx, size in neg_auto.iter(text) for start in (end_idx - size,)
-           if norm[start].islower() or (headline_case and start < headline_end)]
+    """(tv, negative): sorted start offsets of whole-word cues in `spaced` (" " + boundary_text(low)).
+    A negative word counts in lower case only ("River Song" is a name), except in a title-case headline."""
+    tv: list[int] = []
+    neg: list[int] = []
+    for end_idx, (size, kind) in _cue_automaton().iter(spaced + " "):
+        start = end_idx - size  # offset in norm/low (spaced has one leading space; the key a trailing one)
+        if kind == 1:
+            tv.append(start)
+        elif kind == 2:
+            if norm[start].islower() or (headline_case and start < headline_end):
+                neg.append(start)
+        else:
+            tv.append(start)
+            if norm[start].islower() or (headline_case and start < headline_end):
+                neg.append(start)
     return tv, neg
 
 
