@@ -2,14 +2,20 @@
 
     python bench/feed_bench.py [--feeds 200] [--items 50] [--out bench/results/feed.json]
                                [--profile /tmp/crawl.prof]
+    python bench/feed_bench.py --events-ab 6 [--feeds 20] [--items 50]
+
 
 Generates deterministic Penske-WordPress-style RSS 2.0 feeds (content:encoded full
 bodies, dc:creator, categories, media:content, RFC 822 dates), serves them from
 FixtureServer on 127.0.0.1, crawls them into a fresh SQLite with the real Scrapy
 engine in a subprocess (one reactor per process), twice: the feed path alone (Scrapy,
 parsing, normalising, storing: what the >= 0.5 target is about) and the whole pipeline as
-shipped (plus show linking, near-duplicates and stories). Then it times feedparser.parse
+shipped (plus show linking, near-duplicates, stories and TV events). Then it times feedparser.parse
 over the same bytes with its defaults (the "ceiling") and as newsagg calls it.
+--events-ab N: the full pipeline with and without TV events (NEWSAGG_EVENTS), interleaved over N
+rounds on the same bytes, the order alternating; per round the drop of the full-pipeline figure
+(1 - time without events / time with), by the crawl child's CPU time, its reactor time and the
+wall time, and the median of the rounds (issue 15: a drop of at most 10%).
 Nothing leaves the machine.
 """
 
@@ -21,6 +27,7 @@ import json
 import os
 import platform
 import random
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -46,7 +53,9 @@ CRAWL_OVERRIDES = {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAI
 VARIANTS = {
     "feed path": {"NEWSAGG_LINK_SHOWS": False, "NEWSAGG_DEDUPE": False},
     "full pipeline": {},
+    "full pipeline, no events": {"NEWSAGG_EVENTS": False},  # --events-ab only
 }
+MAIN_VARIANTS = ("feed path", "full pipeline")
 
 _WORDS = """the a of to and in that for on with as by at from is was will be has have had its their
 his her they season series show episode premiere finale renewal network streaming showrunner
@@ -199,9 +208,13 @@ def run_crawl_subprocess(site: dict[str, bytes], tmp: Path, profile: str | None,
             cmd += ["-m", "cProfile", "-o", profile]
         cmd += [str(Path(__file__).resolve()), "--crawl-child", str(sources_path), str(db_path), variant]
         started = time.perf_counter()
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(ROOT), timeout=1800,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
         wall = time.perf_counter() - started
+        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # The crawl child's own CPU (user + system): less disturbed than wall time on a shared machine.
+        cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     if proc.returncode != 0:
         sys.exit(f"crawl failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     child = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -209,7 +222,7 @@ def run_crawl_subprocess(site: dict[str, bytes], tmp: Path, profile: str | None,
         sys.exit(f"crawl reported failed sources: {child['failed']}\n{proc.stderr[-2000:]}")
     with sqlite3.connect(db_path) as conn:
         stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    return {"wall_s": wall, "crawl_s": child["elapsed"], "stored": stored,
+    return {"wall_s": wall, "crawl_s": child["elapsed"], "cpu_s": cpu, "stored": stored,
             "requests": child["totals"]["requests"], "items_seen": child["totals"]["items_seen"]}
 
 
@@ -281,6 +294,31 @@ def print_profile(path: str, items: int, top: int = 25) -> None:
         print(f"{own / items * 1000:12.3f} {cum / items * 1000:12.3f}  {Path(file).name}:{line} {name}")
 
 
+def events_ab(site: dict[str, bytes], rounds: int, expected: int) -> None:
+    """Full pipeline with events (A) and without (B), alternating order; per-round drops, then medians."""
+    import statistics
+
+    pair = ("full pipeline", "full pipeline, no events")
+    runs: dict[str, list[dict[str, float | int]]] = {v: [] for v in pair}
+    for r in range(rounds):
+        for variant in (pair if r % 2 == 0 else pair[::-1]):
+            with tempfile.TemporaryDirectory(prefix="feed-bench-") as tmp:
+                crawl = run_crawl_subprocess(site, Path(tmp), None, variant)
+            if crawl["stored"] != expected:
+                print(f"WARNING: {variant}: stored {crawl['stored']} of {expected} items", file=sys.stderr)
+            runs[variant].append(crawl)
+        a, b = runs[pair[0]][-1], runs[pair[1]][-1]
+        print(f"round {r + 1}: with events cpu {a['cpu_s']:.2f}s wall {a['wall_s']:.2f}s; without cpu "
+              f"{b['cpu_s']:.2f}s wall {b['wall_s']:.2f}s; load {os.getloadavg()[0]:.2f}", flush=True)
+    drops = {}
+    for key, label in (("cpu_s", "child CPU"), ("crawl_s", "reactor"), ("wall_s", "process wall")):
+        per_round = [1 - b[key] / a[key] for a, b in zip(runs[pair[0]], runs[pair[1]])]
+        drops[key] = {"median": round(statistics.median(per_round), 4), "rounds": [round(d, 4) for d in per_round]}
+        print(f"drop with events ({label}): median {statistics.median(per_round):+.1%} "
+              f"(rounds: {', '.join(f'{d:+.1%}' for d in per_round)}); target <= 10%")
+    print(json.dumps({"events_ab": drops, "runs": runs}))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--feeds", type=int, default=200)
@@ -288,6 +326,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="feedparser timings: best of N passes")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "feed.json"))
     ap.add_argument("--profile", metavar="PROF", help="run the crawl under cProfile, write PROF, print top costs")
+    ap.add_argument("--events-ab", type=int, metavar="ROUNDS",
+                    help="only the full pipeline with and without TV events, interleaved over ROUNDS rounds")
     ap.add_argument("--crawl-child", nargs=3, metavar=("SOURCES", "DB", "VARIANT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.crawl_child:
@@ -299,9 +339,12 @@ def main() -> None:
     megabytes = sum(map(len, site.values())) / 1e6
     print(f"generated {len(site)} feeds x {args.items} items, {megabytes:.1f} MB, "
           f"in {time.perf_counter() - t0:.1f}s", flush=True)
+    if args.events_ab:
+        events_ab(site, args.events_ab, args.feeds * args.items)
+        return
     crawls = {}
     expected = args.feeds * args.items
-    for variant in VARIANTS:
+    for variant in MAIN_VARIANTS:
         with tempfile.TemporaryDirectory(prefix="feed-bench-") as tmp:
             crawl = crawls[variant] = run_crawl_subprocess(site, Path(tmp), args.profile, variant)
         if crawl["stored"] != expected:

@@ -57,6 +57,7 @@ NEWSAGG_STORE_BATCH = 500            # articles per write transaction
 NEWSAGG_STORE_MAX_WAIT = 2.0         # seconds before a partial batch is written anyway
 NEWSAGG_LINK_SHOWS = True            # link new and changed articles to the show catalogue
 NEWSAGG_DEDUPE = True                # mark syndicated copies, group stories
+NEWSAGG_EVENTS = True                # extract TV events from linked articles
 NEWSAGG_PROGRESS = False             # live per-source progress (newsagg crawl turns it on for terminals)
 
 LOG_LEVEL = "INFO"

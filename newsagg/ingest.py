@@ -80,8 +80,9 @@ def one_line(exc: BaseException) -> str:
 
 class Ingestor:
     def __init__(self, engine: Engine, registry: Iterable[Source] = (), *, link_shows: bool = True,
-                 dedupe: bool = True, window: timedelta = timedelta(days=14)) -> None:
+                 dedupe: bool = True, window: timedelta = timedelta(days=14), events: bool = True) -> None:
         self.engine = engine
+        self.events = events  # TV events of linked articles (needs link_shows)
         self.store = ArticleStore(engine, registry)
         self.linker = None
         self.catalogue_version = ""
@@ -137,7 +138,7 @@ class Ingestor:
                 decisions = self.stories.assign(session, [a for a, _ in fresh], [i for _, i in fresh])
                 result.stories_new = sum(1 for d in decisions if d.is_new_story)
                 result.duplicates = sum(1 for d in decisions if d.duplicate_of is not None)
-            if self.linker is not None and changed:
+            if self.linker is not None and self.events and changed:
                 # TV events after links and stories (facts fold by story), in the same transaction.
                 from newsagg.events_writer import store_events
 

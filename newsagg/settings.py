@@ -60,6 +60,8 @@ SETTINGS: tuple[Setting, ...] = (
             kind="scrapy"),
     Setting("NEWSAGG_LINK_SHOWS", bool, True, "link new and changed articles to the show catalogue", kind="scrapy"),
     Setting("NEWSAGG_DEDUPE", bool, True, "mark syndicated copies and group stories", kind="scrapy"),
+    Setting("NEWSAGG_EVENTS", bool, True, "extract TV events from linked articles (needs NEWSAGG_LINK_SHOWS)",
+            kind="scrapy"),
     Setting("NEWSAGG_PROGRESS", bool, False, "live per-source progress (on when stderr is a terminal)",
             kind="scrapy"),
     Setting("NEWSAGG_TRIGGER", str, "manual", "what started the run, recorded in crawl_runs (set by the "

@@ -38,6 +38,7 @@ class StorePipeline:
         self.last_flush = time.monotonic()
         self.link_shows = settings.getbool("NEWSAGG_LINK_SHOWS", True)
         self.dedupe = settings.getbool("NEWSAGG_DEDUPE", True)
+        self.events = settings.getbool("NEWSAGG_EVENTS", True)
         self.ingestor: Ingestor | None = None
         self._lock = asyncio.Lock()
 
@@ -49,7 +50,8 @@ class StorePipeline:
         shared = self.crawler.settings.get("NEWSAGG_INGESTOR")  # a long-lived worker's, built once
         if shared is not None:
             return shared
-        return Ingestor(open_database(self.db_url), self.registry, link_shows=self.link_shows, dedupe=self.dedupe)
+        return Ingestor(open_database(self.db_url), self.registry, link_shows=self.link_shows, dedupe=self.dedupe,
+                        events=self.events)
 
     async def open_spider(self) -> None:
         # Loads the show matcher and the dedupe window: seconds of work, kept off the reactor.

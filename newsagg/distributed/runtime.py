@@ -122,7 +122,8 @@ class WorkerRuntime:
         from newsagg.crawl import crawl_settings
 
         settings = crawl_settings(sources, url, trigger, str(uuid.uuid4()), overrides)
-        if settings.getbool("NEWSAGG_LINK_SHOWS") and settings.getbool("NEWSAGG_DEDUPE"):
+        if settings.getbool("NEWSAGG_LINK_SHOWS") and settings.getbool("NEWSAGG_DEDUPE") and \
+                settings.getbool("NEWSAGG_EVENTS", True):  # the shared ingestor runs everything
             settings.set("NEWSAGG_INGESTOR", self.ingestor(url, registry), priority="cmdline")
         # The signal receivers are kept by pydispatch's global registry: they must not hold the
         # crawler (a cycle through that registry would keep every finished crawl in memory).

@@ -278,26 +278,20 @@ def _starts(lows: list[str]) -> list[int]:
     return starts
 
 
-# A trigger counts only at a word start (not after a letter or digit: "weekend" is no "end"): the
-# start of a run of letters and digits (a plain character class: no look-behind at every position).
-_WORD_START = re.compile(r"[^\W_]+")
-
-
 def _candidate_cues(lows: list[str], wanted: list[int]) -> dict[int, list[lexicon.TypeCues]]:
     """Sentence index -> the types whose trigger words it holds, in lexicon order (the regular
     expressions then run only where they can match)."""
-    cues, table = lexicon.type_cues(), lexicon.trigger_table()
+    cues, auto = lexicon.type_cues(), lexicon.trigger_automaton()
     out: dict[int, list[lexicon.TypeCues]] = {}
     for k in wanted:
         low = lows[k]
         hit: set[int] = set()
-        for m in _WORD_START.finditer(low):
-            i = m.start()
-            bucket = table.get(low[i:i + 2])
-            if bucket is not None and low.startswith(bucket[0], i):  # any of them, in one call
-                for trig, types in bucket[1]:
-                    if low.startswith(trig, i):
-                        hit |= types
+        # Every trigger occurrence, in C; one counts only at a word start, not after a letter or
+        # digit ("weekend" is no "end"; str.isalnum is the regex class [^\W_]).
+        for end, (size, types) in auto.iter(low):
+            i = end - size + 1
+            if i == 0 or not low[i - 1].isalnum():
+                hit |= types
         if hit:
             out[k] = [c for i, c in enumerate(cues) if i in hit]
     return out

@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
             "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
@@ -97,6 +98,20 @@ def trigger_table() -> dict[str, tuple[tuple[str, ...], tuple[tuple[str, frozens
             assert "a" <= trig[0] <= "z", trig  # read at word starts only
             table.setdefault(trig[:2], {}).setdefault(trig, set()).add(i)
     return {k: (tuple(d), tuple((t, frozenset(v)) for t, v in d.items())) for k, d in table.items()}
+
+
+@lru_cache(maxsize=1)
+def trigger_automaton() -> Any:
+    """Every trigger in one Aho-Corasick machine; the value is (length, type indices as in trigger_table):
+    a sentence is scanned in C, and Python sees only the places where a trigger occurs."""
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for _, (_, entries) in trigger_table().items():
+        for trig, types in entries:
+            auto.add_word(trig, (len(trig), types))
+    auto.make_automaton()
+    return auto
 
 
 def _words(words: list[str]) -> re.Pattern[str]:

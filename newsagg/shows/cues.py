@@ -173,16 +173,17 @@ def cue_positions(spaced: str, norm: str, headline_end: int, headline_case: bool
     return tv, neg
 
 
+# left_tails() builds the last one and two words: no phrase set may hold a longer phrase.
+assert all(len(p.split()) <= 2 for s in (LEFT_PHRASES, QUOTED_LEFT, ACCORDING_PHRASES, PLACE_WORDS) for p in s)
+
+
 def left_tails(left: str) -> list[str]:
-    """The last one, two and three words of `left` (quotes and spaces trimmed), for phrase look-ups:
+    """The last one and two words of `left` (quotes and spaces trimmed), for phrase look-ups:
     computed once per mention, checked against several phrase sets with `not phrases.isdisjoint(tails)`."""
-    words = left.rstrip(" \"'").split()
-    n = len(words)
-    if n >= 3:
-        w1, w2, w3 = words[-1], words[-2], words[-3]
-        return [w1, w2 + " " + w1, w3 + " " + w2 + " " + w1]
-    if n == 2:
-        return [words[1], words[0] + " " + words[1]]
+    words = left.rstrip(" \"'").rsplit(None, 2)  # only the last two words are split off
+    if len(words) >= 2:
+        w1 = words[-1]
+        return [w1, words[-2] + " " + w1]
     return words
 
 

@@ -105,13 +105,18 @@ def resolve(mentions: list[Mention], shows: dict[int, Show], art: ArticleText,
     out: dict[int, list[Mention]] = {}
     chosen: dict[str, int] = {}
     for m in mentions:
-        ids = m.alias.show_ids
+        alias = m.alias
+        ids = alias.show_ids
         if len(ids) == 1:
             sid = ids[0]
         else:
-            sid = chosen.get(m.alias.key) or best_show(ids, shows, art, year, m.alias.eras)
-            chosen[m.alias.key] = sid
-        out.setdefault(sid, []).append(m)
+            sid = chosen.get(alias.key) or best_show(ids, shows, art, year, alias.eras)
+            chosen[alias.key] = sid
+        ms = out.get(sid)
+        if ms is None:
+            out[sid] = [m]
+        else:
+            ms.append(m)
     return out
 
 

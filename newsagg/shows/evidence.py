@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from operator import attrgetter
 from types import MappingProxyType
 
-from newsagg.shows import cues
+# Imported by name: mention() runs for every automaton hit (no module attribute look-ups there).
+from newsagg.shows.cues import (ACCORDING_PHRASES, FILM_TV_LEFT, FILM_TV_RIGHT, LEFT_PHRASES, PERSON_RIGHT,
+                                PLACE_WORDS, QUOTED_LEFT, REPORTING_VERB, STRONG_RIGHT, left_tails)
+from newsagg.shows.cues import right_adj as is_right_adj
 from newsagg.shows.article import ArticleText, any_between
 from newsagg.shows.matcher import COMMON, DISTINCT, OUTLETS, PLAIN, SINGLE, Alias
 from newsagg.shows.quotes import extends_name, sentence_start
@@ -58,7 +61,8 @@ class Mention:
 def mention(art: ArticleText, start: int, end: int, alias: Alias) -> Mention | None:
     """The evidence for one automaton hit, or None when it is certainly not the show."""
     norm, low = art.norm, art.low
-    fld = art.field_at(start)
+    bounds = art.bounds
+    fld = "title" if start < bounds[0] else "description" if start < bounds[1] else "body"  # art.field_at
     key = alias.key
     qctx = art.qindex
     quoted = art.is_quoted(start, end, key)
@@ -66,14 +70,14 @@ def mention(art: ArticleText, start: int, end: int, alias: Alias) -> Mention | N
     in_tc_title = fld == "title" and art.title_case
     if alias.quoted_only and not quoted:
         return None                          # "Jimmy Kimmel" the person; "on 'Jimmy Kimmel'" the show
-    if alias.film and not (cues.FILM_TV_RIGHT.match(low, end, end + 48) or
-                           not cues.FILM_TV_LEFT.isdisjoint(cues.left_tails(low[max(0, start - 48):start]))):
+    if alias.film and not (FILM_TV_RIGHT.match(low, end, end + 48) or
+                           not FILM_TV_LEFT.isdisjoint(left_tails(low[start - 48 if start > 48 else 0:start]))):
         return None                          # "the 'Spider-Man' star": the film, whatever shows share the title
     if quoted:
         negative = any_between(art.neg_pos, start - 70, end + 50, start, end)
         if (art.article_tv or risk < PLAIN) and not negative:
             # The common case in trade press: a quoted title in an article about television.
-            strong = bool(cues.STRONG_RIGHT.match(low, end, end + 40))
+            strong = bool(STRONG_RIGHT.match(low, end, end + 40))
             return Mention(start, end, alias, fld, True, EVIDENCE["quoted"], adjacent=strong)
     else:  # the checks that drop a mention come first: they need no other evidence
         if qctx is not None and qctx.inside(start, end):
@@ -82,17 +86,18 @@ def mention(art: ArticleText, start: int, end: int, alias: Alias) -> Mention | N
             art.names.add(key)
             return None                      # "Hannibal Buress", "Empire State Building"
         negative = any_between(art.neg_pos, start - 70, end + 50, start, end)
-    left = low[max(0, start - 48):start]
+    left = low[start - 48 if start > 48 else 0:start]
     right = low[end:end + 48]
-    tails = cues.left_tails(left)            # the last one to three words: looked up in several lists
-    left_adj = not cues.LEFT_PHRASES.isdisjoint(tails) or quoted and not cues.QUOTED_LEFT.isdisjoint(tails)
+    tails = left_tails(left)            # the last one to three words: looked up in several lists
+    left_adj = not LEFT_PHRASES.isdisjoint(tails) or quoted and not QUOTED_LEFT.isdisjoint(tails)
 
     if not quoted:
-        if not left_adj and cues.PERSON_RIGHT.match(right):
+        # PERSON_RIGHT opens with "," or a space: test that first, the regex rarely runs.
+        if not left_adj and (right[:1] == "," or right[:1].isspace()) and PERSON_RIGHT.match(right):
             art.names.add(key)
             return None                      # "Ray Donovan, veteran stuntman, dies"
-        if risk >= SINGLE and (cues.REPORTING_VERB.match(right.lstrip(" ,")) or
-                               not cues.ACCORDING_PHRASES.isdisjoint(tails)):
+        if risk >= SINGLE and (REPORTING_VERB.match(right.lstrip(" ,")) or
+                               not ACCORDING_PHRASES.isdisjoint(tails)):
             return None                      # "Deadline reported", "Rosenberg said"
         if key in OUTLETS or key in CALENDAR:
             return None                      # "Variety", "The CW's Wednesday lineup"
@@ -104,14 +109,14 @@ def mention(art: ArticleText, start: int, end: int, alias: Alias) -> Mention | N
         if alias.plain_words and not caps_informative:
             return None                      # "Late Night Hosts Find ...": ordinary words in a title-case headline
 
-    right_adj = cues.right_adj(right)
+    right_adj = is_right_adj(right)
     # A headline "Show: ..." (TVLine, Digital Spy style) names the show first; a headline that is only
     # the title ("Friends") names nothing else.
     colon_head = fld == "title" and start == art.first_ns and (
         right.startswith(":") or not norm[end:art.bounds[0]].strip(" \"'.!?"))
     adjacent = right_adj or left_adj or colon_head
     tv_near = any_between(art.tv_pos, start - 90, end + 90, start, end)
-    in_place = not cues.PLACE_WORDS.isdisjoint(tails)
+    in_place = not PLACE_WORDS.isdisjoint(tails)
 
     if quoted:
         evidence = EVIDENCE["quoted"] if (adjacent or tv_near or art.article_tv or risk < PLAIN) \
@@ -145,7 +150,7 @@ def mention(art: ArticleText, start: int, end: int, alias: Alias) -> Mention | N
     if negative and not adjacent:
         evidence *= EVIDENCE["negative_factor"]
     return Mention(start, end, alias, fld, quoted, evidence,
-                   adjacent=quoted and bool(cues.STRONG_RIGHT.match(right)))
+                   adjacent=quoted and bool(STRONG_RIGHT.match(right)))
 
 
 _LIST_GAP_AT = re.compile(r"""["'\s]*(?:,|,?\s+and|,?\s+or|&|/)\s*["'\s]*$""")

@@ -74,15 +74,19 @@ class ShowLinker:
         mentions: list[Mention] = []
         settled: dict[str, float] = {}  # alias -> evidence of a convincing mention in the body
         body_from = art.bounds[1]
-        for s, e, a in self.matcher.find(art.low, art.norm, art.spaced):
-            if s >= body_from and settled.get(a.key, 0.0) >= EVIDENCE["settled"]:
-                # The show is already certain; a repeat only adds a mention (count, seasons).
-                mentions.append(Mention(s, e, a, "body", False, settled[a.key]))
-                continue
+        add = mentions.append
+        settle_at = EVIDENCE["settled"]
+        for s, e, a in self.matcher.find_all(art.low, art.norm, art.spaced):
+            if s >= body_from and settled:
+                done = settled.get(a.key)
+                if done is not None:
+                    # The show is already certain; a repeat only adds a mention (count, seasons).
+                    add(Mention(s, e, a, "body", False, done))
+                    continue
             m = mention(art, s, e, a)
             if m is not None:
-                mentions.append(m)
-                if m.evidence >= EVIDENCE["settled"] and m.field == "body":
+                add(m)
+                if m.evidence >= settle_at and m.field == "body":
                     settled[a.key] = m.evidence
         if art.names:
             mentions = [m for m in mentions if m.quoted or m.alias.key not in art.names
@@ -94,7 +98,7 @@ class ShowLinker:
         scored: list[tuple[ShowLink, list[Mention]]] = []
         for sid, ms in by_show.items():
             show = self.shows[sid]
-            ev = sorted((m.evidence for m in ms), reverse=True)
+            ev = [ms[0].evidence] if len(ms) == 1 else sorted([m.evidence for m in ms], reverse=True)
             conf = ev[0]
             if 0.45 <= conf < LINK_THRESHOLD and show.notable and len(ev) >= 2 and ev[1] >= 0.25:
                 conf = 0.55  # a known show named twice in a television context ("Emmerdale ... Emmerdale airs")

@@ -217,6 +217,24 @@ class AliasMatcher:
                 continue
             yield start, end, alias
 
+    def find_all(self, low: str, orig: str, spaced: str) -> list[tuple[int, int, Alias]]:
+        """find() as a list: the linker's hot loop, without a generator resumed per hit."""
+        n = len(low)
+        out: list[tuple[int, int, Alias]] = []
+        add = out.append
+        for end, (klen, cap0, caps, exact, alias) in self.automaton.iter_long(spaced):
+            if end < n and spaced[end + 1] != " ":
+                continue
+            start = end - klen
+            if cap0 >= 0 and not orig[start + cap0].isupper():
+                continue
+            if caps is not None and not all(orig[start + o].isupper() for o in caps):
+                continue
+            if exact is not None and not _exact_ok(orig, start, exact):
+                continue
+            add((start, end, alias))
+        return out
+
     def fuzzy_candidates(self, span_key: str) -> tuple[str, ...]:
         words = [w for w in span_key.split() if w not in MINOR_WORDS] or span_key.split()
         if not words:

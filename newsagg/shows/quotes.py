@@ -9,7 +9,7 @@ from bisect import bisect_left
 from newsagg.shows import cues
 
 TRAIL = ",.;:!?"
-_WORD_RIGHT = re.compile(r"^\s+([A-Z][\w'-]*)")
+_WORD_RIGHT = re.compile(r"\s+([A-Z][\w'-]*)")  # matched at a position, within 30 characters
 _WORD_RUN = re.compile(r"[\w'-]*")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 # A ' that may open a quote: not after a letter or digit, not before a space, newline or ', and not
@@ -120,13 +120,16 @@ def extends_name(norm: str, start: int, end: int, in_tc_title: bool) -> bool:
     """Part of a longer capitalised name: "Hannibal Buress", "the Empire State Building"."""
     if in_tc_title:
         return False
-    right = _WORD_RIGHT.match(norm[end:end + 30])
-    if right and strip_possessive(right.group(1).lower()) not in cues.FOLLOWERS:
-        return True
+    if norm[end:end + 1].isspace():  # \s, as the regex sees it: most mentions are followed by a space
+        right = _WORD_RIGHT.match(norm, end, end + 30)
+        if right and strip_possessive(right.group(1).lower()) not in cues.FOLLOWERS:
+            return True
     # The word before, as r"([A-Za-z][\w'-]*)(\s+)$" finds it in norm[start - 30:start], without a regex scan.
+    if start == 0 or not norm[start - 1].isspace():
+        return False  # no space before: rstrip() below would strip nothing
     window = norm[max(0, start - 30):start]
     stripped = window.rstrip()
-    if not stripped or len(stripped) == len(window):
+    if not stripped:
         return False
     run = len(stripped) - _WORD_RUN.match(stripped[::-1]).end()  # type: ignore[union-attr]
     first = _ASCII_LETTER.search(stripped, run)
