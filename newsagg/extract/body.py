@@ -105,6 +105,24 @@ def dense_body(tree: etree._Element) -> str:
     return clean_body("\n".join(fold_ws(el.text_content()) for el in best if el.tag in _TEXT_BLOCKS))
 
 
+# Markup that never holds body text and that trafilatura's cleaning discards anyway (its own
+# parser also drops comments). trafilatura copies the tree four times and walks it with ~10 XPath
+# prunes (some calling Python regexes per element) before that cleaning, so removing these first
+# shortens every pass. Its readability fallback sees the raw tree: it drops scripts and styles
+# itself, and nav/footer are page chrome (aside is not removed: some layouts wrap the article in
+# one). On the shared corpus 3 of 161 bodies change, each more complete. ld+json scripts stay
+# (trafilatura reads them to spot forum threads).
+_NEVER_BODY = ("style", "svg", "template", "iframe", "link", "meta", "noscript", "nav", "footer")
+
+
+def strip_never_body(tree: etree._Element) -> None:
+    """Remove comments, processing instructions, _NEVER_BODY elements and non-JSON-LD scripts
+    in place (tails kept): done once the metadata has been read, before trafilatura."""
+    etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, *_NEVER_BODY, with_tail=False)
+    for el in [s for s in tree.iter("script") if (s.get("type") or "").strip().lower() != "application/ld+json"]:
+        el.drop_tree()
+
+
 def _trafilatura(tree: etree._Element, url: str | None) -> str:
     import trafilatura
 
