@@ -8,7 +8,7 @@ claim fields it knows better (its OVERRIDES, e.g. the body of a Penske page).
 Title is the exception: og:title comes before the JSON-LD headline unless the
 outlet declares where its headline lives (`headline` in the source registry).
 Body: a parser body or a real JSON-LD articleBody skips trafilatura; otherwise
-trafilatura runs once. Dates outside 1990 .. now+2 days are rejected by
+trafilatura runs (body.py). Dates outside 1990 .. now+2 days are rejected by
 parse_date and the next evidence is tried.
 """
 
