@@ -73,3 +73,20 @@ def test_body_ignores_inline_scripts_svg_and_chrome() -> None:
     assert "Paragraph 5." in res.body and "Paragraph 0." in res.body
     for junk in ("share icon", "window.ads", "ad slot", "© Outlet", "Home"):
         assert junk not in res.body
+
+
+def test_trafilatura_fallbacks_run_where_its_own_extraction_is_weak() -> None:
+    from newsagg.extract.body import _fallbacks_may_apply
+
+    article = "".join(f"<p>{PARA}Paragraph {i}.</p>" for i in range(8))
+    text = "\n".join(f"{PARA}Paragraph {i}." for i in range(8))
+    tree = parse_tree(f"<html><body><article>{article}</article></body></html>")
+    assert tree is not None
+    assert not _fallbacks_may_apply(text, tree)  # the article's whole text: the pass without fallbacks stands
+    assert _fallbacks_may_apply(text[:400], tree)  # short: readability or justext may replace it
+    # The same text on a page five times its size: readability may find more than twice as much.
+    big = parse_tree(f"<html><body><article>{article}</article><div>{article * 4}</div></body></html>")
+    assert big is not None and _fallbacks_may_apply(text, big)
+    # A page without paragraph markup (text in divs): trafilatura's own extractor reads it less well.
+    divs = parse_tree("<html><body>" + "".join(f"<div>{PARA}</div>" for _ in range(8)) + "</body></html>")
+    assert divs is not None and _fallbacks_may_apply(text, divs)
