@@ -3,8 +3,9 @@
     PYTHONPATH=. .venv/bin/python bench/extraction_speed.py [--corpus ../shared/corpus] [--rounds 3]
 
 Pages: the 91 article-extraction-dev pages (decompressed into memory first, so
-gunzip is not timed). Compared, interleaved round by round because these machines
-drift 1.5-2x over minutes:
+gunzip is not timed). Compared in one process, all warm (one untimed warm-up round
+first), interleaved page by page (each page goes through every tool in turn, the order
+rotating from page to page) because these machines drift 1.5-2x over minutes:
   newsagg        extract_page(), the whole extraction (metadata + body + status)
   trafilatura    trafilatura.extract(html, include_comments=False) alone
   trafilatura+metadata   the same with with_metadata=True (title, author, date too: the like-for-like
@@ -42,6 +43,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
+    ap.add_argument("--warmup", type=int, default=1, help="untimed rounds first (imports, caches, dateparser)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "extraction_speed.json")
     args = ap.parse_args()
 
@@ -71,25 +73,40 @@ def main() -> int:
 
     demo_trees = [(parse_tree(decode_html(h)[0]), u, get_parser(p)) for h, u, p in demo]
     runs: dict[str, list[float]] = {}
-    jobs: dict[str, tuple[Callable[[], None], int]] = {
-        "newsagg": (lambda: [extract_page(h, u) for h, u in pages], len(pages)),
-        "trafilatura": (lambda: [trafilatura.extract(h, url=u, include_comments=False) for h, u in pages],
-                        len(pages)),
-        "trafilatura+metadata": (lambda: [trafilatura.extract(h, url=u, include_comments=False, with_metadata=True)
-                                          for h, u in pages], len(pages)),
+    # Corpus tools, one page at a time: page i goes through every tool before page i+1, so a
+    # slow minute of the shared machine falls on all of them alike.
+    per_page: dict[str, Callable[[str | bytes, str | None], object]] = {
+        "newsagg": lambda h, u: extract_page(h, u),
+        "trafilatura": lambda h, u: trafilatura.extract(h, url=u, include_comments=False),
+        "trafilatura+metadata": lambda h, u: trafilatura.extract(h, url=u, include_comments=False,
+                                                                 with_metadata=True),
         # As the issue writes it: trafilatura.extract(with_metadata=True), its defaults otherwise.
-        "trafilatura(with_metadata)": (lambda: [trafilatura.extract(h, url=u, with_metadata=True) for h, u in pages],
-                                       len(pages)),
-        "metadata-only": (lambda: [extract_page(h, u, with_body=False) for h, u in pages], len(pages)),
+        "trafilatura(with_metadata)": lambda h, u: trafilatura.extract(h, url=u, with_metadata=True),
+        "metadata-only": lambda h, u: extract_page(h, u, with_body=False),
+    }
+    jobs: dict[str, tuple[Callable[[], None], int]] = {
         "demo:parser": (lambda: [extract_page(h, u, parser=p) for h, u, p in demo], len(demo)),
         "demo:generic": (lambda: [extract_page(h, u) for h, u, _ in demo], len(demo)),
         # The step a parser replaces, on already-parsed trees: its parse() vs trafilatura.
         "demo:parser-step": (lambda: [m.parse(t, u) for t, u, m in demo_trees], len(demo)),
         "demo:trafilatura-step": (lambda: [generic_body(t, u) for t, u, _ in demo_trees], len(demo)),
     }
-    for _ in range(args.rounds):
-        for name, (fn, n) in jobs.items():
-            runs.setdefault(name, []).append(_rate(fn, n))
+    names = list(per_page)
+    for r in range(args.warmup + args.rounds):
+        spent = dict.fromkeys(names, 0.0)
+        for i, (h, u) in enumerate(pages):
+            for k in range(len(names)):
+                name = names[(i + k) % len(names)]
+                t0 = time.process_time()
+                per_page[name](h, u)
+                spent[name] += time.process_time() - t0
+        rates = {name: len(pages) / spent[name] for name in names}
+        rates.update({name: _rate(fn, n) for name, (fn, n) in jobs.items()})
+        if r >= args.warmup:
+            for name, rate in rates.items():
+                runs.setdefault(name, []).append(rate)
+            print(f"  round {r - args.warmup + 1}: newsagg / trafilatura.extract(with_metadata=True) "
+                  f"{rates['newsagg'] / rates['trafilatura(with_metadata)']:.2f}x", flush=True)
     med = {k: statistics.median(v) for k, v in runs.items()}
     print(f"pages/s of process CPU time on one core, median of {args.rounds} interleaved rounds "
           f"({len(pages)} corpus pages, {len(demo)} demo pages)")
