@@ -127,12 +127,13 @@ def main(argv: list[str] | None = None) -> None:
     results = [bench_db(db, args.date, args.repeat) for db in args.db]
     for r in results:
         print(f"\n{r['dialect']}: {r['db']} ({r['articles']:,} articles; {r['date']}: {r['day']['stories']} stories, "
-              f"{r['day']['sections']} shows; cold build {r['cold_build_ms']} ms; build/ceiling {r['build_over_ceiling']}x;"
-              f" load {r['load_1min']:.2f} -> {r['load_1min_after']:.2f})")
-        print(f"  target {TARGET_MS} ms / (build + render html): p50 {r['target_over_p50']}, p95 {r['target_over_p95']},"
-              f" CPU p50 {r['target_over_cpu_p50']}")
+              f"{r['day']['sections']} shows; cold build {r['cold_build_ms']} ms; "
+              f"build/ceiling {r['build_over_ceiling']}x; load {r['load_1min']:.2f} -> {r['load_1min_after']:.2f})")
+        print(f"  target {TARGET_MS} ms / (build + render html): p50 {r['target_over_p50']}, "
+              f"p95 {r['target_over_p95']}, CPU p50 {r['target_over_cpu_p50']}")
         for name, c in r["cases"].items():
-            print(f"  {name:<55} p50 {c['p50_ms']:>8.1f} ms   p95 {c['p95_ms']:>8.1f} ms   CPU {c['cpu_p50_ms']:>7.1f} ms")
+            print(f"  {name:<55} p50 {c['p50_ms']:>8.1f} ms   p95 {c['p95_ms']:>8.1f} ms   "
+                  f"CPU {c['cpu_p50_ms']:>7.1f} ms")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"python": sys.version.split()[0], "results": results}, indent=1) + "\n")
     print(f"\nwrote {args.out}")

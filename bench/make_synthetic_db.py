@@ -283,8 +283,9 @@ def _load_postgres(raw: Any, plan: Plan) -> dict[str, int]:
         # rebuilt in one pass from their exact definitions; constraint indexes stay.
         indexes = cur.execute(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
-            "AND i.tablename IN ('articles', 'stories', 'article_shows', 'events', 'event_facts') AND NOT EXISTS (SELECT 1 FROM "
-            "pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)"
+            "AND i.tablename IN ('articles', 'stories', 'article_shows', 'events', 'event_facts') "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname "
+            "AND c.connamespace = current_schema()::regnamespace)"
         ).fetchall()
         for name, _ in indexes:
             cur.execute(f'DROP INDEX "{name}"')
@@ -305,7 +306,8 @@ def _load_postgres(raw: Any, plan: Plan) -> dict[str, int]:
         cur.execute("UPDATE stories s SET first_article_id = f.article_id FROM _first f WHERE f.story_id = s.id")
         for _, sql in indexes:
             cur.execute(sql)
-        for table in ("sources", "shows", "stories", "articles", "event_facts", "events"):  # explicit ids: move the sequences past them
+        # Explicit ids: move the sequences past them.
+        for table in ("sources", "shows", "stories", "articles", "event_facts", "events"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"(SELECT coalesce(max(id), 1) FROM {table}))")
     raw.commit()

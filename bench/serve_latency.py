@@ -51,8 +51,8 @@ def _times(client: httpx.Client, url: str, repeat: int, pid: int) -> dict[str, f
         r.raise_for_status()
     cpu_ms = (_cpu_s(pid) - cpu0) * 1000 / repeat
     times.sort()
-    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[min(len(times) - 1,
-                                                                                    round(0.95 * (len(times) - 1)))], 1),
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1),
             "server_cpu_ms": round(cpu_ms, 1)}
 
 
