@@ -141,12 +141,13 @@ def _coverage(conn: Connection, show_ids: list[int], last_day: date, zone: ZoneI
 def build_digest(conn: Connection, day: date, zone: ZoneInfo, *, shows: list[Show] | None = None,
                  exclude_keys: set[str] | None = None, previous_date: date | None = None,
                  moves_provider: MovesProvider | None = None, coverage: bool = True,
-                 page: tuple[int, int] | None = None, summaries: bool = True) -> Digest:
+                 page: tuple[int, int] | None = None, summaries: bool = True, moves: bool = True) -> Digest:
     """The digest for local `day` in `zone`. shows: only these (no "Other"); exclude_keys: --since-last;
     moves_provider: where Industry moves come from (default: the registered providers, see moves.py);
     coverage=False skips the 30-day counts per show (only the JSON form shows them; the 30-day scan
     is most of a busy day's build); page=(offset, count): only that slice of the day's stories, newest
-    news first (a river page), and summaries=False leaves summaries empty (no text is read)."""
+    news first (a river page), and summaries=False leaves summaries empty (no text is read);
+    moves=False leaves Industry moves empty (a river page does not show them)."""
     start, end = day_window(day, zone)
     digest = Digest(date=day, tz=zone.key, window_start=start, window_end=end, sections=[], other=[],
                     shows_filter=[s.title for s in shows or []], previous_date=previous_date)
@@ -250,7 +251,8 @@ def build_digest(conn: Connection, day: date, zone: ZoneInfo, *, shows: list[Sho
     digest.sections.sort(key=lambda s: (-s.articles, -len(s.stories), s.show.title.lower(), s.show.id))
     digest.other = order(by_show.get(None, []))
     digest.top_stories = top_stories(digest.stories)
-    digest.industry_moves = collect_moves(conn, start, end, wanted, moves_provider)
+    if moves:
+        digest.industry_moves = collect_moves(conn, start, end, wanted, moves_provider)
     return digest
 
 

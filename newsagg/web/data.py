@@ -55,7 +55,8 @@ def river(conn: Connection, day: date, page: int = 1) -> dict[str, Any]:
     """A page of the day's stories, newest news first, each with its outlets, who was first and by
     how much. A busy day has several pages (?page=N); days page with older/newer."""
     offset = (page - 1) * RIVER_PAGE
-    digest = build_digest(conn, day, UTC, coverage=False, summaries=False, page=(offset, RIVER_PAGE + 1))
+    digest = build_digest(conn, day, UTC, coverage=False, summaries=False,
+                          page=(offset, RIVER_PAGE + 1), moves=False)
     stories = sorted(digest.stories, key=lambda s: (max(o.time for o in s.outlets), s.key), reverse=True)
     older, newer = neighbour_days(conn, day)
     return {"day": day.isoformat(), "older": older.isoformat() if older else None,
