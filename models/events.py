@@ -10,7 +10,6 @@ reported within FOLD_WINDOW of each other), with its first reporter and every ou
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
