@@ -2,8 +2,12 @@
 
 * the Twisted reactor, in a thread (reactor_thread.py); each task's crawl is one
   Scrapy Crawler on it, so Scrapy, the spider and the pipelines are imported once;
-* one SQLAlchemy engine (connection pool) per database URL;
-* one Ingestor per (database, registry): the show matcher and the dedupe window are
+* one SQLAlchemy engine (connection pool) per database URL, lent to every crawl's run
+  record, fetch state and store (crawler/database.py): a crawl opens no engine of its own;
+* the project's Scrapy settings, built once and copied one level deep per crawl
+  (crawler/settings_copy.py);
+* one Ingestor per (database, registry), looked up when a crawl has its first batch to
+  store (a poll answered 304 never does): the show matcher and the dedupe window are
   built once, then kept current: the matcher is rebuilt when the catalogue changes,
   and the story step replays what other writers stored before it decides (under its
   advisory lock), so a long-lived window stays as correct as a fresh one;
@@ -33,6 +37,7 @@ from newsagg.sources import Source, load_sources
 
 logger = logging.getLogger("newsagg.worker")
 
+WORKER_CRAWL_DEFAULTS = {"MEMUSAGE_ENABLED": False, "LOGSTATS_INTERVAL": 0}
 STOP_GRACE = 30.0  # seconds a timed-out crawl gets to close (flush, run record) once told to stop
 
 
@@ -115,7 +120,13 @@ class WorkerRuntime:
         key = repr(sorted(overrides.items()))
         with self._guard:
             if self._settings[0] != key:
-                self._settings = (key, CheapCopySettings.of(crawl_settings([], "", "", "", overrides)))
+                base = crawl_settings([], "", "", "", overrides)
+                # Per-crawl extensions that mean nothing for one task of a long-lived process (its
+                # memory is the worker's, its progress is the run record), unless asked for with -s.
+                for name, value in WORKER_CRAWL_DEFAULTS.items():
+                    if name not in overrides:
+                        base.set(name, value, priority="cmdline")
+                self._settings = (key, CheapCopySettings.of(base))
             return self._settings[1]
 
     def engine(self, url: str) -> Engine:
