@@ -194,6 +194,10 @@ class WorkerRuntime:
         run_settings(settings, sources, url, trigger, str(uuid.uuid4()), overrides)
         settings.set(ENGINE_SETTING, SharedEngine(self.engine(url)), priority="cmdline")
         if settings.getbool("NEWSAGG_LINK_SHOWS") and settings.getbool("NEWSAGG_DEDUPE"):
+            with self._guard:
+                built = (url, str(registry or "")) in self._ingestors
+            if not built:
+                self.ingestor(url, registry)  # seconds of work: before the crawl's timeout starts
             settings.set("NEWSAGG_INGESTOR", IngestorProvider(self, url, registry), priority="cmdline")
         # The signal receivers are kept by pydispatch's global registry: they must not hold the
         # crawler (a cycle through that registry would keep every finished crawl in memory).
