@@ -3,7 +3,11 @@ one worker and two workers; a poll of an unchanged feed (worker CPU ms); peak RS
 with the 12k-show catalogue imported; memory over many tasks; story-lock wait with 2 and 4
 concurrent writers; PostgreSQL and Redis ceilings for the N-machine estimate.
 
-    PYTHONPATH=. .venv/bin/python bench/workers_bench.py [--sources 24] [--items 40] [--polls 500]
+    PYTHONPATH=. .venv/bin/python bench/workers_bench.py [--sources 12] [--items 30] [--polls 300]
+
+Prints each part as it is measured, then the issue's targets with PASS/FAIL, the command and
+the load average. `--polls 10000 --skip throughput,locks,ceilings` is the memory-flatness run
+(10,000 unchanged-feed tasks through one worker; rss_mb_per_1000_tasks is the slope).
 
 Every item is a feed entry plus a real article page (bench/corpus_site.py: the
 article-extraction benchmark's pages, ~150 KB each) served on 127.0.0.1. Needs the local
@@ -243,6 +247,13 @@ def steady_state(names: list[str], reg: Path, env: dict[str, str], polls: int, c
     finally:
         _drop(schema)
     quarter = next(rss for done, rss in samples if done >= len(names) + n_polls // 4)
+    # RSS growth per 1,000 tasks: least squares over the samples after the first quarter (warm-up)
+    late = [(done, rss / 1024) for done, rss in samples if done >= len(names) + n_polls // 4]
+    slope = 0.0
+    if len(late) >= 2:
+        mx, my = sum(d for d, _ in late) / len(late), sum(r for _, r in late) / len(late)
+        var = sum((d - mx) ** 2 for d, _ in late)
+        slope = sum((d - mx) * (r - my) for d, r in late) / var * 1000 if var else 0.0
     return {"shows_in_catalogue": shows, "first_crawl_seconds": round(first_crawl, 2), "polls": n_polls,
             "polls_answered_304": not_modified,
             "cpu_ms_per_poll": round((cpu1 - cpu0) / n_polls * 1000, 1),
@@ -250,6 +261,7 @@ def steady_state(names: list[str], reg: Path, env: dict[str, str], polls: int, c
             "rss_mb_after_first_crawl": {"worker": round(rss_after_first[0] / 1024), "with_pool": round(rss_after_first[1] / 1024)},
             "rss_mb_after_quarter_of_polls": round(quarter / 1024, 1),
             "rss_mb_at_end": round(samples[-1][1] / 1024, 1),
+            "rss_mb_per_1000_tasks": round(slope, 2),
             "rss_mb_by_tasks_done": [(done, round(rss / 1024, 1)) for done, rss in samples[::max(1, len(samples) // 20)]],
             "peak_rss_mb": {"worker": round(peak[0] / 1024), "with_pool": round(peak[1] / 1024)}}
 
@@ -264,22 +276,22 @@ from newsagg.records import Article
 url, w, k, batches, per = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 engine = open_database(url)
 ingestor = Ingestor(engine, link_shows=False)
-waits, steps = [], []
-decide = ingestor.stories.process
-def timed(articles, ids):
-    t = time.perf_counter()
-    try:
-        return decide(articles, ids)
-    finally:
-        steps.append(time.perf_counter() - t)
-ingestor.stories.process = timed
+waits, held = [], []
 @event.listens_for(engine, "before_cursor_execute")
 def before(conn, cursor, statement, *a):
     conn.info["t"] = time.perf_counter()
 @event.listens_for(engine, "after_cursor_execute")
 def after(conn, cursor, statement, *a):
     if "pg_advisory_xact_lock" in statement:
-        waits.append(time.perf_counter() - conn.info["t"])
+        now = time.perf_counter()
+        waits.append(now - conn.info["t"])
+        conn.info["acquired"] = now
+def released(conn):
+    acquired = conn.info.pop("acquired", None)
+    if acquired is not None:
+        held.append(time.perf_counter() - acquired)
+event.listen(engine, "commit", released)
+event.listen(engine, "rollback", released)
 t0 = datetime(2016, 1, 18, tzinfo=timezone.utc)
 bodies = json.load(open(sys.argv[6]))  # real article bodies (the corpus's ground truth)
 start = time.perf_counter()
@@ -295,8 +307,7 @@ for b in range(batches):
                             summary="s", body=text + " " + variant))
     ingestor.ingest(arts)
 print(json.dumps({"writer": w, "seconds": time.perf_counter() - start, "lock_wait": sum(waits),
-                  "story_step": sum(steps),
-                  "lock_calls": len(waits), "articles": batches * per}))
+                  "lock_held": sum(held), "lock_calls": len(waits), "articles": batches * per}))
 '''
 
 
@@ -323,10 +334,13 @@ def lock_wait(writers: int, batches: int = 8, per: int = 25) -> dict[str, float]
     waited = sum(r["lock_wait"] for r in results)
     return {"writers": writers, "articles": sum(r["articles"] for r in results), "seconds": round(elapsed, 2),
             "articles_per_s": round(sum(r["articles"] for r in results) / elapsed, 1),
+            # from the writers' own clocks: process start-up (imports, matcher) left out
+            "articles_per_s_writing": round(sum(r["articles"] for r in results) / max(r["seconds"] for r in results), 1),
             "lock_wait_share": round(waited / busy, 3),
-            # time holding the lock (the story step minus the wait): what every writer of the cluster queues for
-            "lock_held_ms_per_article": round((sum(r["story_step"] for r in results) - waited)
+            # time holding the lock (lock to commit): what every writer of the cluster queues for
+            "lock_held_ms_per_article": round(sum(r["lock_held"] for r in results)
                                               / sum(r["articles"] for r in results) * 1000, 2),
+            "lock_held_share": round(sum(r["lock_held"] for r in results) / busy, 3),
             "lock_wait_ms_per_batch": round(
                 waited / sum(r["lock_calls"] for r in results) * 1000, 1), "stories": stories}
 
@@ -383,11 +397,38 @@ def enqueue_ceiling(n: int = 2000) -> dict[str, float]:
     return {"tasks": n, "seconds": round(elapsed, 2), "enqueues_per_s": round(n / elapsed)}
 
 
+TARGETS = (  # (what, figure's path in the result, comparison, bound): issue #16's targets
+    ("unchanged-feed poll, worker CPU ms", ("steady_state", "cpu_ms_per_poll"), "<=", 50),
+    ("one worker / in-process crawl", ("ratios", "one_worker_vs_in_process"), ">=", 0.8),
+    ("two workers / one worker (2 cores)", ("ratios", "two_workers_vs_one"), ">=", 1.7),
+    ("peak RSS of a worker process, MB (12k shows)", ("steady_state", "peak_rss_mb", "worker"), "<=", 400),
+    ("worker RSS growth, MB per 1,000 tasks", ("steady_state", "rss_mb_per_1000_tasks"), "<=", 1.0),
+)
+
+
+def verdicts(result: dict) -> list[str]:
+    lines = []
+    for what, path, op, bound in TARGETS:
+        value: object = result
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None  # type: ignore[union-attr]
+        if not isinstance(value, (int, float)):
+            lines.append(f"  n/a   {what}: not measured in this run")
+            continue
+        ok = value <= bound if op == "<=" else value >= bound
+        lines.append(f"  {'PASS' if ok else 'FAIL'}  {what}: {value} (target {op} {bound})")
+    for r in result.get("story_lock", []):
+        lines.append(f"  info  story lock, {r['writers']} writer(s): waiting {r['lock_wait_share']:.0%} and holding "
+                     f"{r['lock_held_share']:.0%} of ingest time, {r['articles_per_s_writing']} articles/s")
+    return lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sources", type=int, default=24)
-    ap.add_argument("--items", type=int, default=40)
-    ap.add_argument("--polls", type=int, default=500, help="unchanged-feed tasks through one worker")
+    ap.add_argument("--sources", type=int, default=12)
+    ap.add_argument("--items", type=int, default=30)
+    ap.add_argument("--polls", type=int, default=300,
+                    help="unchanged-feed tasks through one worker (10000 for the memory-flatness run)")
     ap.add_argument("--no-catalogue", action="store_true", help="skip importing the 12k-show catalogue")
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: throughput,steady,locks,ceilings")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "workers.json"))
@@ -396,10 +437,13 @@ def main() -> None:
     names = [f"s{i:03d}" for i in range(args.sources)]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "1", "NEWSAGG_BROKER_URL": REDIS,
            "NEWSAGG_VISIBILITY_TIMEOUT": "3600"}
-    result: dict[str, object] = {"setup": {"sources": args.sources, "items_per_source": args.items,
+    command = "PYTHONPATH=. .venv/bin/python bench/workers_bench.py " + " ".join(sys.argv[1:])
+    result: dict[str, object] = {"command": command.strip(),
+                                 "setup": {"sources": args.sources, "items_per_source": args.items,
                                            "pages": "article-extraction-dev (real pages)", "cpus": os.cpu_count(),
                                            "crawl_settings": CRAWL_SETTINGS},
                                  "loadavg_before": loadavg()}
+    started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp, FixtureServer() as server:
         serve_sources(server, names, args.items, load_pages(), now=datetime.now(timezone.utc) - timedelta(hours=1))
         reg = Path(tmp) / "sources.toml"
@@ -425,8 +469,13 @@ def main() -> None:
         result["ceilings"] = {"postgres_store": store_ceiling(), "redis_enqueue": enqueue_ceiling()}
         print(json.dumps(result["ceilings"]), flush=True)
     result["loadavg_after"] = loadavg()
+    result["seconds"] = round(time.monotonic() - started)
     result["measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    result["targets"] = verdicts(result)
     write_result(args.out, result)
+    print(f"\n{command.strip()}\n{result['seconds']} s; load average before {' '.join(result['loadavg_before'])}, "  # type: ignore[arg-type]
+          f"after {' '.join(result['loadavg_after'])} (2 cores: scaling ratios need a quiet machine)")  # type: ignore[arg-type]
+    print("\n".join(result["targets"]))  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
+from twisted.python.failure import Failure
+
+from crawler.database import borrow, release
 
 from models.feed_state import FeedState
 from newsagg.normalize.dates import parse_date
@@ -74,11 +77,12 @@ def moved_to(response: Response) -> str | None:
 class ConditionalGet:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.db_url = crawler.settings.get("NEWSAGG_DATABASE_URL")
         self.sources = crawler.settings.getlist("NEWSAGG_SOURCES")
         self.states: dict[str, FeedState] = {}
         # canonical URL -> feed signature of stored articles whose page needs no new fetch
-        self.known: dict[str, str] = {}
+        # (None until the first page request, see _known_pages)
+        self.known: dict[str, str] | None = None
+        self._known_loading: Any = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.record, signal=feed_fetched)
@@ -90,29 +94,47 @@ class ConditionalGet:
     # -- the database, in a thread -------------------------------------------------
 
     def _load(self) -> None:
-        from models.db import open_database
         from models.feed_state import load_feed_state
-        from newsagg.refetch import pages_not_to_refetch
 
-        engine = open_database(self.db_url)
+        engine, owned = borrow(self.crawler.settings)
         try:
-            self.known = pages_not_to_refetch(engine, [s.name for s in self.sources if s.follow_links])
             self.states = load_feed_state(engine, [u for s in self.sources for u in (*s.feeds, *s.sitemaps)])
         finally:
-            engine.dispose()
+            release(engine, owned)
+
+    def _load_known(self) -> dict[str, str]:
+        from newsagg.refetch import pages_not_to_refetch
+
+        engine, owned = borrow(self.crawler.settings)
+        try:
+            return pages_not_to_refetch(engine, [s.name for s in self.sources if s.follow_links])
+        finally:
+            release(engine, owned)
 
     def _save(self, touched: list[FeedState]) -> None:
-        from models.db import open_database
         from models.feed_state import save_feed_state
 
-        engine = open_database(self.db_url)
+        engine, owned = borrow(self.crawler.settings)
         try:
             save_feed_state(engine, touched)
         finally:
-            engine.dispose()
+            release(engine, owned)
 
     async def spider_opened(self, **_: Any) -> None:
         await maybe_deferred_to_future(threads.deferToThread(self._load))
+
+    async def _known_pages(self) -> dict[str, str]:
+        """The stored pages not to fetch again, read when the first page request comes: a poll
+        whose feeds all answer 304 requests no page and never pays for this read (thousands of
+        rows for a busy source)."""
+        if self.known is None:
+            if self._known_loading is None:
+                self._known_loading = threads.deferToThread(self._load_known)
+            loading = self._known_loading
+            known = await maybe_deferred_to_future(_shared(loading))
+            if self.known is None:
+                self.known = known
+        return self.known
 
     async def spider_closed(self, **_: Any) -> None:
         touched = [st for st in self.states.values() if st.source]
@@ -126,7 +148,7 @@ class ConditionalGet:
 
     # -- requests --------------------------------------------------------------------
 
-    def process_request(self, request: Request) -> None:
+    async def process_request(self, request: Request) -> None:
         url = request.meta.get("state_url")
         if url and not request.meta.get("redirect_times"):
             state = self.states.get(url)
@@ -138,7 +160,7 @@ class ConditionalGet:
             if state and state.last_modified:
                 request.headers.setdefault("If-Modified-Since", state.last_modified)
         key = request.meta.get("page_key")
-        if key and self.known.get(key) == request.meta.get("entry_signature"):
+        if key and (await self._known_pages()).get(key) == request.meta.get("entry_signature"):
             raise Unchanged("feed entry unchanged since the page was stored")
 
     # -- what the spider found ---------------------------------------------------------
@@ -167,3 +189,20 @@ class ConditionalGet:
             # for ever: keep only validators we can trust.
             state.etag = etag
             state.last_modified = modified if when is not None and when <= now else None
+
+
+def _shared(d: Any) -> Any:
+    """A Deferred that fires with d's result without consuming it (several requests await one load)."""
+    from twisted.internet.defer import Deferred
+
+    out: Deferred[Any] = Deferred()
+
+    def relay(result: Any) -> Any:
+        if isinstance(result, Failure):
+            out.errback(result)
+        else:
+            out.callback(result)
+        return result
+
+    d.addBoth(relay)
+    return out

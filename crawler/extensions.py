@@ -22,7 +22,7 @@ from twisted.python.failure import Failure
 from crawler.logformatter import item_key
 from sqlalchemy.orm import Session
 
-from models.db import open_database
+from crawler.database import borrow, release
 from models.schema import CrawlRunRow
 from models.store import SourceIds
 
@@ -37,7 +37,6 @@ class RunRecorder:
         self.sources = {s.name: s for s in crawler.settings.getlist("NEWSAGG_SOURCES")}
         if not self.sources:
             raise NotConfigured("no NEWSAGG_SOURCES")
-        self.db_url = crawler.settings.get("NEWSAGG_DATABASE_URL")
         self.trigger = crawler.settings.get("NEWSAGG_TRIGGER", "manual")
         self.run_id = crawler.settings.get("NEWSAGG_RUN_ID") or str(uuid.uuid4())
         self.row_ids: dict[str, int] = {}
@@ -82,7 +81,7 @@ class RunRecorder:
         self._error(getattr(item, "source", None), item_key(item), failure.value)
 
     def spider_opened(self, **_: Any) -> None:
-        self.engine = open_database(self.db_url)
+        self.engine, self.owned = borrow(self.crawler.settings)
         with Session(self.engine) as session, session.begin():
             ids = SourceIds().ensure(session, self.sources, self.sources)
             for name in self.sources:
@@ -113,7 +112,7 @@ class RunRecorder:
             rows.append(values)
         with Session(self.engine) as session, session.begin():
             session.execute(update(CrawlRunRow), rows)
-        self.engine.dispose()
+        release(self.engine, self.owned)
 
 
 class ProgressDisplay:

@@ -32,6 +32,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 CLOSESPIDER_TIMEOUT = 3600                 # a hung crawl ends
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False            # Scrapy 2.19 would open an HTTP control port per crawl
 REDIRECT_MAX_TIMES = 5
 
 # Only the web: a sitemap or a redirect naming file:, ftp:, s3: or data: is never fetched.

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     LargeBinary,
     DateTime,
@@ -153,6 +154,9 @@ class ArticleSignatureRow(Base):
     text_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # exact-text identity
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)            # MinHash values, packed
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # The story-decision batch that wrote it, counted up under the story lock (so in commit
+    # order): concurrent writers replay each other's decisions by it (newsagg.stories_writer).
+    seq: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
 
 class FeedStateRow(Base):

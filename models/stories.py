@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import locks
@@ -23,18 +23,30 @@ LOCK_KEY = locks.STORY_WRITER  # PostgreSQL advisory lock: one writer at a time 
 _CHUNK = 500
 
 
-def window_rows(session: Session, since: datetime | None, after_id: int) -> list[Any]:
-    """Stored articles with a story (oldest first), with what the deduper replays."""
+def window_rows(session: Session, since: datetime | None, after_seq: int | None = None) -> list[Any]:
+    """Stored articles with a story (oldest first), with what the deduper replays: those published
+    since `since`, or those whose story decision came after batch `after_seq` (see decision_seq)."""
     stmt = (select(ArticleRow.id, ArticleRow.canonical_url, ArticleRow.title, ArticleRow.body, ArticleRow.summary,
                    ArticleRow.published_at, ArticleRow.flags, ArticleRow.url, ArticleRow.duplicate_of_id,
-                   StoryRow.key, SourceRow.name, ArticleSignatureRow.minhash, ArticleSignatureRow.text_hash)
+                   StoryRow.key, SourceRow.name, ArticleSignatureRow.minhash, ArticleSignatureRow.text_hash,
+                   ArticleSignatureRow.seq)
             .join(SourceRow, SourceRow.id == ArticleRow.source_id)
             .join(StoryRow, StoryRow.id == ArticleRow.story_id)
-            .outerjoin(ArticleSignatureRow, ArticleSignatureRow.article_id == ArticleRow.id)
-            .where(ArticleRow.id > after_id))
+            .outerjoin(ArticleSignatureRow, ArticleSignatureRow.article_id == ArticleRow.id))
+    if after_seq is not None:
+        stmt = stmt.where(ArticleSignatureRow.seq > after_seq)
     if since is not None:
         stmt = stmt.where(ArticleRow.published_at >= since)
     return list(session.execute(stmt.order_by(ArticleRow.published_at, ArticleRow.id)).all())
+
+
+def decision_seq(session: Session) -> int:
+    """The number of the last story-decision batch committed (0: none numbered yet).
+
+    A batch's number is this plus one, taken while holding the story lock (LOCK_KEY), which
+    is held until the batch commits: numbers therefore grow in commit order, and a reader
+    that saw batch n has seen every batch before it."""
+    return int(session.execute(select(func.max(ArticleSignatureRow.seq))).scalar() or 0)
 
 
 def show_titles(session: Session, article_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -73,7 +85,7 @@ def survivor(key: str, merged: Mapping[str, str]) -> str:
 
 
 def write_assignments(session: Session, assignments: Sequence[StoryAssignment], merged: Mapping[str, str],
-                      headlines: Mapping[str, str], now: datetime) -> None:
+                      headlines: Mapping[str, str], now: datetime, seq: int | None = None) -> None:
     """Store a batch's story decisions (no commit).
 
     `merged` maps story keys absorbed during the batch to the key that absorbed them.
@@ -106,7 +118,7 @@ def write_assignments(session: Session, assignments: Sequence[StoryAssignment], 
         session.execute(delete(ArticleSignatureRow).where(
             ArticleSignatureRow.article_id.in_([a.article_id for a in assignments])))
         sigs = [{"article_id": a.article_id, "text_hash": a.text_hash, "minhash": a.minhash,
-                 "published_at": a.published_at} for a in assignments]
+                 "published_at": a.published_at, "seq": seq} for a in assignments]
         session.execute(insert(ArticleSignatureRow), sigs)
     refresh_stories(session, touched, {story_id[k]: h for k, h in headlines.items() if k in story_id}, now)
 

@@ -59,14 +59,20 @@ def crawl_settings(sources: list[Source], db_url: str, trigger: str, run_id: str
 
     settings = Settings()
     settings.setmodule(project_settings, priority="project")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # we own logging (configure_logging)
+    run_settings(settings, sources, db_url, trigger, run_id, overrides)
+    return settings
+
+
+def run_settings(settings: Any, sources: list[Source], db_url: str, trigger: str, run_id: str,
+                 overrides: dict[str, Any] | None = None) -> None:
+    """Set this run's values on a copy of the project's settings."""
     settings.set("NEWSAGG_SOURCES", list(sources), priority="cmdline")
     settings.set("NEWSAGG_DATABASE_URL", db_url, priority="cmdline")
     settings.set("NEWSAGG_TRIGGER", trigger, priority="cmdline")
     settings.set("NEWSAGG_RUN_ID", run_id, priority="cmdline")
-    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # we own logging (configure_logging)
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
-    return settings
 
 
 def run_crawl(sources: list[Source], db: str | None = None, *, trigger: str = "manual",

@@ -118,10 +118,6 @@ class Ingestor:
 
     def _ingest_once(self, batch: Sequence[Article]) -> IngestResult:
         with Session(self.engine) as session, session.begin():
-            if self.stories is not None:
-                from newsagg.stories_writer import lock_stories
-
-                lock_stories(session)  # taken first: concurrent writers commit in decision order
             fault_point("before-store")
             result = IngestResult(self.store.store_in(session, batch, datetime.now(timezone.utc)))
             fault_point("after-articles")
@@ -132,10 +128,18 @@ class Ingestor:
                 result.linked = sum(1 for a, _, _ in changed if a.shows)
             fault_point("after-links")
             if self.stories is not None and changed:
+                from newsagg.stories_writer import lock_stories
+
                 # Oldest first: who had a story first should not depend on arrival order.
                 fresh = sorted(((a, i) for a, i, o in changed if o == "new"),
                                key=lambda p: (p[0].published_at, p[0].canonical_url))
-                decisions = self.stories.assign(session, [a for a, _ in fresh], [i for _, i in fresh])
+                items = self.stories.prepare([a for a, _ in fresh])  # fingerprints: no lock needed
+                if fresh:
+                    self.stories.catch_up(session)  # most of the replay, before the lock too
+                # Concurrent writers decide one at a time, from here to the commit (see
+                # newsagg.stories_writer for why that keeps one story per real story).
+                lock_stories(session)
+                decisions = self.stories.assign(session, [a for a, _ in fresh], [i for _, i in fresh], items)
                 result.stories_new = sum(1 for d in decisions if d.is_new_story)
                 result.duplicates = sum(1 for d in decisions if d.duplicate_of is not None)
             if self.linker is not None and self.events and changed:

@@ -68,6 +68,8 @@ SETTINGS: tuple[Setting, ...] = (
                                               "commands)", kind="scrapy"),
     Setting("NEWSAGG_INGESTOR", object, None, "a long-lived worker's shared ingestor (set by the worker)",
             kind="scrapy"),
+    Setting("NEWSAGG_ENGINE", object, None, "a long-lived worker's shared database engine (set by the worker)",
+            kind="scrapy"),
     Setting("NEWSAGG_RUN_ID", str, None, "the run's id (set by the commands; default a new UUID)", kind="scrapy"),
 )
 BY_NAME = {s.env: s for s in SETTINGS}

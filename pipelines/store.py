@@ -40,6 +40,9 @@ class StorePipeline:
         self.dedupe = settings.getbool("NEWSAGG_DEDUPE", True)
         self.events = settings.getbool("NEWSAGG_EVENTS", True)
         self.ingestor: Ingestor | None = None
+        # A long-lived worker's ingestor (matcher and dedupe window built once): an object with
+        # get() -> the ingestor, see newsagg.distributed.runtime.
+        self.shared = settings.get("NEWSAGG_INGESTOR")
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -47,13 +50,12 @@ class StorePipeline:
         return cls(crawler)
 
     def _open(self) -> Ingestor:
-        shared = self.crawler.settings.get("NEWSAGG_INGESTOR")  # a long-lived worker's, built once
-        if shared is not None:
-            return shared
         return Ingestor(open_database(self.db_url), self.registry, link_shows=self.link_shows, dedupe=self.dedupe,
                         events=self.events)
 
     async def open_spider(self) -> None:
+        if self.shared is not None:
+            return  # a long-lived worker's ingestor, fetched at the first batch: a 304 poll needs none
         # Loads the show matcher and the dedupe window: seconds of work, kept off the reactor.
         self.ingestor = await deferred_to_future(threads.deferToThread(self._open))
 
@@ -69,9 +71,13 @@ class StorePipeline:
         async with self._lock:
             batch, self.buffer = self.buffer, []
             self.last_flush = time.monotonic()
-            if not batch or self.ingestor is None:
+            if not batch:
                 return
             try:
+                if self.ingestor is None and self.shared is not None:
+                    self.ingestor = await deferred_to_future(threads.deferToThread(self.shared.get))
+                if self.ingestor is None:
+                    return
                 result: IngestResult = await deferred_to_future(threads.deferToThread(self.ingestor.ingest, batch))
             except Exception as exc:  # noqa: BLE001 - the database failed: every source in the batch is told
                 self._count_lost(batch, one_line(exc))
@@ -108,5 +114,5 @@ class StorePipeline:
 
     async def close_spider(self) -> None:
         await self.flush()
-        if self.ingestor is not None and self.ingestor is not self.crawler.settings.get("NEWSAGG_INGESTOR"):
+        if self.ingestor is not None and self.shared is None:
             self.ingestor.engine.dispose()

@@ -227,3 +227,47 @@ def test_a_story_folded_into_another_in_the_same_batch_takes_its_articles_along(
     engine.dispose()
     assert len(assigned) == 200 and set(assigned) <= stories and None not in assigned
     assert len(set(assigned)) < 100  # the overlaps did merge stories
+
+
+def test_a_story_decided_after_a_later_writers_commit_is_replayed_by_it(postgres_url: str) -> None:
+    """Writers insert their articles before they take the story lock, so an article's id no longer
+    tells when its story was decided. Writer A inserts first (the lower id) but decides after B
+    committed; B must still learn A's decision: B's next article, a word-for-word copy of A's, is
+    marked a copy of A's article (not of B's own, whose text differs in a sentence)."""
+    from dataclasses import replace
+
+    from models.schema import StoryRow
+    from newsagg.ingest import Ingestor
+
+    a, b = (Ingestor(open_database(postgres_url), link_shows=False) for _ in range(2))
+    inserted, go_on = threading.Event(), threading.Event()
+    prepare = a.stories.prepare
+
+    def paused(articles: list[Article]) -> Any:
+        inserted.set()  # A's article is in (its id taken), its story not decided yet
+        go_on.wait(30)
+        return prepare(articles)
+
+    a.stories.prepare = paused  # type: ignore[method-assign]
+    first = _story_article("variety", 1, 5)
+    writer_a = threading.Thread(target=a.ingest, args=([first],))
+    writer_a.start()
+    assert inserted.wait(30)
+    b.ingest([_story_article("deadline", 2, 30)])  # B inserts, decides and commits while A waits
+    go_on.set()
+    writer_a.join(30)
+    copy = replace(first, source="tvline", canonical_url="https://tvline.com/jj-3/", url="https://tvline.com/jj-3/",
+                   guid="tvline-3", published_at=T0.replace(minute=40))
+    b.ingest([copy])
+    engine = open_database(postgres_url)
+    with Session(engine) as s:
+        ids = dict(s.execute(select(ArticleRow.canonical_url, ArticleRow.id)).all())
+        copy_of = s.execute(select(ArticleRow.duplicate_of_id)
+                            .where(ArticleRow.canonical_url == copy.canonical_url)).scalar()
+        stories = s.execute(select(StoryRow.article_count)).scalars().all()
+    engine.dispose()
+    for ing in (a, b):
+        ing.engine.dispose()
+    assert ids[first.canonical_url] < ids["https://deadline.com/jj-2/"]  # A's id came first
+    assert copy_of == ids[first.canonical_url]
+    assert stories == [3]

@@ -194,3 +194,32 @@ def test_feed_boilerplate_is_stripped() -> None:
     assert strip_feed_boilerplate(text) == "First paragraph.\n\nSecond paragraph with Related words inside."
     assert strip_feed_boilerplate("Related\n\nA story that starts with a heading.") == \
         "Related\n\nA story that starts with a heading."
+
+
+def test_language_model_mapped_from_the_cache_answers_as_the_packaged_one(tmp_path, monkeypatch) -> None:
+    """Workers map the classifier's big tables from an uncompressed copy (pages shared, only
+    touched ones resident): same classes and probabilities as py3langid's own loading."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from newsagg.normalize import language
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    ptc, pc, classes, nextmove, rows, output = language._mapped_model()
+    mapped = LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=rows)
+    packaged = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    texts = ["Netflix renewed the series for a second season on Sunday.", "Der Hund ist sehr groß und schön.",
+             "Le chat dort sur la table ce matin.", "La serie se estrena hoy en España y México.", "ok"]
+    assert [mapped.classify(t) for t in texts] == [packaged.classify(t) for t in texts]
+    assert (tmp_path / "newsagg").is_dir()
+    again = language._mapped_model()  # the second process: reads the copy already written
+    assert len(again[3]) == len(nextmove)
+
+
+def test_language_model_without_a_writable_cache_loads_the_packaged_one(tmp_path, monkeypatch) -> None:
+    from newsagg.normalize import language
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    identifier = language._identifier.__wrapped__()
+    assert identifier.classify("Netflix renewed the series for a second season on Sunday.")[0] == "en"

@@ -44,6 +44,25 @@ class DedupeItem:
     shows: list[str] = field(default_factory=list)      # primary shows
     fetched_at: datetime | None = None
     mentions: list[str] = field(default_factory=list)   # shows named only in passing
+    # The text's fingerprint (fingerprint_of), when computed ahead: a writer that decides under
+    # a lock computes it before taking the lock (it depends on the item alone).
+    fingerprint: "Fingerprint | None" = None
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    title_words: frozenset[str]
+    text_hash: str | None
+    shingle_count: int
+    minhash: object | None  # None below the minimum number of shingles
+
+
+def fingerprint_of(item: DedupeItem, min_shingles: int = fp.MIN_SHINGLES) -> Fingerprint:
+    """What a decision needs from the item's own text: pure, so it can run before a lock."""
+    text = item.text or ""
+    shingle_set = fp.shingles(text)
+    return Fingerprint(frozenset(tokens(item.title or "")), fp.text_hash(text), len(shingle_set),
+                       fp.minhash(shingle_set) if len(shingle_set) >= min_shingles else None)
 
 
 @dataclass
@@ -99,17 +118,18 @@ class Deduper:
         elif when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
         text = item.text or ""
-        title_words = frozenset(tokens(item.title or ""))
-        thash = fp.text_hash(text)
-        shingle_set = fp.shingles(text)
+        known = item.fingerprint
+        if known is None or (known.minhash is None) != (known.shingle_count < self.min_shingles):
+            known = fingerprint_of(item, self.min_shingles)
+        title_words, thash = known.title_words, known.text_hash
         if thash is None:
             flags.append("no_text")
-        elif len(shingle_set) < self.min_shingles:
+        elif known.shingle_count < self.min_shingles:
             flags.append("short_text")
         boiler = thash is not None and self._learn_boilerplate(thash, title_words)
         if boiler:
             flags.append("boilerplate_text")
-        sig = fp.minhash(shingle_set) if len(shingle_set) >= self.min_shingles and not boiler else None
+        sig = None if boiler else known.minhash
 
         original = None
         if sig is not None:

@@ -2,8 +2,12 @@
 
 * the Twisted reactor, in a thread (reactor_thread.py); each task's crawl is one
   Scrapy Crawler on it, so Scrapy, the spider and the pipelines are imported once;
-* one SQLAlchemy engine (connection pool) per database URL;
-* one Ingestor per (database, registry): the show matcher and the dedupe window are
+* one SQLAlchemy engine (connection pool) per database URL, lent to every crawl's run
+  record, fetch state and store (crawler/database.py): a crawl opens no engine of its own;
+* the project's Scrapy settings, built once and copied one level deep per crawl
+  (crawler/settings_copy.py);
+* one Ingestor per (database, registry), looked up when a crawl has its first batch to
+  store (a poll answered 304 never does): the show matcher and the dedupe window are
   built once, then kept current: the matcher is rebuilt when the catalogue changes,
   and the story step replays what other writers stored before it decides (under its
   advisory lock), so a long-lived window stays as correct as a fresh one;
@@ -13,6 +17,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -21,7 +26,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from models.db import open_database
@@ -32,6 +37,7 @@ from newsagg.sources import Source, load_sources
 
 logger = logging.getLogger("newsagg.worker")
 
+WORKER_CRAWL_DEFAULTS = {"MEMUSAGE_ENABLED": False, "LOGSTATS_INTERVAL": 0}
 STOP_GRACE = 30.0  # seconds a timed-out crawl gets to close (flush, run record) once told to stop
 
 
@@ -51,6 +57,20 @@ class SharedIngestor:
         return self  # Scrapy copies every crawler's settings: keep the one shared instance
 
 
+class IngestorProvider:
+    """The worker's ingestor for one crawl, looked up (catalogue version checked) only when the
+    crawl has a batch to store: an unchanged feed's poll never pays for it."""
+
+    def __init__(self, runtime: "WorkerRuntime", url: str, registry: str | None) -> None:
+        self.runtime, self.url, self.registry = runtime, url, registry
+
+    def get(self) -> SharedIngestor:
+        return self.runtime.ingestor(self.url, self.registry)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "IngestorProvider":
+        return self  # Scrapy copies every crawler's settings: keep the runtime shared
+
+
 class CrawlOutcome:
     def __init__(self, finished: bool, item_errors: int, reason: str) -> None:
         self.finished = finished        # False: timed out and did not close in time either
@@ -58,12 +78,27 @@ class CrawlOutcome:
         self.reason = reason            # Scrapy's close reason, or "timeout"
 
 
+def fewer_malloc_arenas(arenas: int = 2) -> None:
+    """glibc gives each thread that allocates its own malloc arena (up to 8 per core), and freed
+    memory stays in the arena it came from: a worker's threads (Celery's, the reactor's, the
+    database pool's) each kept tens of MB. Same as MALLOC_ARENA_MAX=2; no-op off glibc."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-8, arenas)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
 class WorkerRuntime:
     def __init__(self) -> None:
+        fewer_malloc_arenas()
         self._guard = threading.Lock()
         self._engines: dict[str, Engine] = {}
         self._registries: dict[str, tuple[float, list[Source]]] = {}
         self._ingestors: dict[tuple[str, str], tuple[str, SharedIngestor]] = {}
+        self._settings: tuple[str, Any] = ("", None)
+        self._schemas: dict[str, str] = {}
         reactor_thread.start_reactor()
         from crawler.spiders.feeds import FeedSpider  # noqa: F401 - import Scrapy and the project now
         import pipelines.store  # noqa: F401
@@ -77,11 +112,39 @@ class WorkerRuntime:
             for started in [pool.submit(int) for _ in range(pool.processes)]:  # one process per submit
                 started.result(timeout=120)
 
+    def _base_settings(self, overrides: dict[str, Any]) -> Any:
+        """The project's settings plus these overrides, built once (each crawl copies them cheaply)."""
+        from crawler.settings_copy import CheapCopySettings
+        from newsagg.crawl import crawl_settings
+
+        key = repr(sorted(overrides.items()))
+        with self._guard:
+            if self._settings[0] != key:
+                base = crawl_settings([], "", "", "", overrides)
+                # Per-crawl extensions that mean nothing for one task of a long-lived process (its
+                # memory is the worker's, its progress is the run record), unless asked for with -s.
+                for name, value in WORKER_CRAWL_DEFAULTS.items():
+                    if name not in overrides:
+                        base.set(name, value, priority="cmdline")
+                self._settings = (key, CheapCopySettings.of(base))
+            return self._settings[1]
+
     def engine(self, url: str) -> Engine:
         with self._guard:
             if url not in self._engines:
                 self._engines[url] = open_database(url)  # migrates on first use
             return self._engines[url]
+
+    def schema(self, url: str, conn: Any) -> str:
+        """The schema a database URL's connections use (it names the per-source locks), read once."""
+        with self._guard:
+            cached = self._schemas.get(url)
+        if cached is None:
+            cached = conn.execute(text("SELECT current_schema()")).scalar() or "public"
+            conn.commit()
+            with self._guard:
+                self._schemas[url] = cached
+        return cached
 
     def sources(self, path: str | None) -> list[Source]:
         key = str(path or "")
@@ -109,6 +172,10 @@ class WorkerRuntime:
         shared = SharedIngestor(Ingestor(engine, self.sources(registry)))
         with self._guard:
             self._ingestors[key] = (shared.ingestor.catalogue_version or version, shared)
+        # The matcher and the dedupe window are millions of long-lived objects: out of the cyclic
+        # GC's sight, a full collection (triggered by every task's garbage) stops re-walking them.
+        gc.collect()
+        gc.freeze()
         return shared
 
     def crawl(self, sources: list[Source], url: str, registry: str | None, trigger: str,
@@ -119,12 +186,20 @@ class WorkerRuntime:
         from scrapy.utils.defer import deferred_from_coro
 
         from crawler.spiders.feeds import FeedSpider
-        from newsagg.crawl import crawl_settings
+        from newsagg.crawl import run_settings
 
-        settings = crawl_settings(sources, url, trigger, str(uuid.uuid4()), overrides)
+        from crawler.database import ENGINE_SETTING, SharedEngine
+
+        settings = self._base_settings(overrides).copy()
+        run_settings(settings, sources, url, trigger, str(uuid.uuid4()), overrides)
+        settings.set(ENGINE_SETTING, SharedEngine(self.engine(url)), priority="cmdline")
         if settings.getbool("NEWSAGG_LINK_SHOWS") and settings.getbool("NEWSAGG_DEDUPE") and \
                 settings.getbool("NEWSAGG_EVENTS", True):  # the shared ingestor runs everything
-            settings.set("NEWSAGG_INGESTOR", self.ingestor(url, registry), priority="cmdline")
+            with self._guard:
+                built = (url, str(registry or "")) in self._ingestors
+            if not built:
+                self.ingestor(url, registry)  # seconds of work: before the crawl's timeout starts
+            settings.set("NEWSAGG_INGESTOR", IngestorProvider(self, url, registry), priority="cmdline")
         # The signal receivers are kept by pydispatch's global registry: they must not hold the
         # crawler (a cycle through that registry would keep every finished crawl in memory).
         state: dict[str, Any] = {"item_errors": 0, "reason": "?"}

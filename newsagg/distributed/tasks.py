@@ -75,28 +75,23 @@ def _source_id(session: Session, name: str) -> int | None:
     return session.execute(select(SourceRow.id).where(SourceRow.name == name)).scalar()
 
 
-def close_interrupted_runs(engine: Engine, source: str) -> int:
-    """Close this source's worker runs left 'running' by a dead crawl. Call with the lock held."""
+def close_interrupted_runs(engine: Engine, source: str, done_since: datetime | None = None) -> tuple[int, bool]:
+    """Close this source's worker runs left 'running' by a dead crawl (call with the lock held);
+    and, given done_since, tell whether a run started since then finished. One transaction:
+    (runs closed, done)."""
     with Session(engine) as session, session.begin():
         sid = _source_id(session, source)
         if sid is None:
-            return 0
+            return 0, False
         result = session.execute(
             update(CrawlRunRow)
             .where(CrawlRunRow.source_id == sid, CrawlRunRow.status == "running", CrawlRunRow.trigger == TRIGGER)
             .values(status="interrupted", finished_at=datetime.now(timezone.utc),
                     last_error="the crawl did not finish (worker killed or crawl timed out); the task ran again"))
-        return result.rowcount or 0
-
-
-def _done_since(engine: Engine, source: str, since: datetime) -> bool:
-    with Session(engine) as session:
-        sid = _source_id(session, source)
-        if sid is None:
-            return False
-        return session.execute(
-            select(CrawlRunRow.id).where(CrawlRunRow.source_id == sid, CrawlRunRow.started_at >= since,
+        done = done_since is not None and session.execute(
+            select(CrawlRunRow.id).where(CrawlRunRow.source_id == sid, CrawlRunRow.started_at >= done_since,
                                          CrawlRunRow.status.in_(FINISHED)).limit(1)).first() is not None
+        return result.rowcount or 0, done
 
 
 def _last_run(engine: Engine, source: str, since: datetime) -> dict[str, Any]:
@@ -149,8 +144,7 @@ def run_source(source: str, sources_file: str | None, db_url: str | None,
     engine = runtime.engine(url)
     try:
         with engine.connect() as lock_conn:
-            schema = lock_conn.execute(text("SELECT current_schema()")).scalar() or "public"
-            key = source_lock_key(schema, source)
+            key = source_lock_key(runtime.schema(url, lock_conn), source)
             if not lock_conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
                 logger.warning("source %s: another worker is crawling it (advisory lock held); skipping", source)
                 lock_conn.rollback()
@@ -171,17 +165,18 @@ def _locked_crawl(runtime: Any, engine: Engine, source: str, sources_file: str |
                   dispatched_at: str | None) -> dict[str, Any]:
     from newsagg.distributed.runtime import timeout_message
 
-    closed = close_interrupted_runs(engine, source)
-    if closed:
-        logger.warning("source %s: closed %d interrupted run(s) of a dead worker", source, closed)
+    since = None
     if dispatched_at:
         since = datetime.fromisoformat(dispatched_at)
         if since.tzinfo is None:
             since = since.replace(tzinfo=timezone.utc)
-        if _done_since(engine, source, since):
-            logger.info("source %s: already crawled since this task was dispatched (%s); skipping",
-                        source, dispatched_at)
-            return {"status": "skipped", "reason": "done"}
+    closed, done = close_interrupted_runs(engine, source, since)
+    if closed:
+        logger.warning("source %s: closed %d interrupted run(s) of a dead worker", source, closed)
+    if done:
+        logger.info("source %s: already crawled since this task was dispatched (%s); skipping",
+                    source, dispatched_at)
+        return {"status": "skipped", "reason": "done"}
     timeout = settings.value(CRAWL_TIMEOUT_ENV)
     started_at = datetime.now(timezone.utc)
     started = time.monotonic()
@@ -204,8 +199,10 @@ def _locked_crawl(runtime: Any, engine: Engine, source: str, sources_file: str |
     if error is None and outcome.reason == "timeout":
         record_failure(engine, source, started_at, timeout_message(timeout), status="partial")
         error = f"crawl timed out after {timeout:.0f}s"
-    close_interrupted_runs(engine, source)  # a crawl that could not close left its row open
     run = _last_run(engine, source, started_at)
+    if run.get("run_status") == "running":  # a crawl that could not close left its row open
+        close_interrupted_runs(engine, source)
+        run = _last_run(engine, source, started_at)
     if error is None and run.get("run_status") == "interrupted":
         raise DatabaseLost(f"source {source}: the run record could not be closed")
     if error is not None:
