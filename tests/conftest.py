@@ -7,7 +7,10 @@ missing, and fails instead under NEWSAGG_REQUIRE_SERVICES=1 / NEWSAGG_REQUIRE_CO
 
 from __future__ import annotations
 
+import json
 import os
+import socket
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -81,9 +84,57 @@ def fixture_server() -> Iterator["object"]:
         yield server
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_sqlite(src: Path, dst: Path) -> Path:
+    """A consistent copy of a SQLite database (the backup API: WAL contents included)."""
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+    a.close()
+    b.close()
+    return dst
+
+
+def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every xdist worker of this run sees (the run's base temp), for results built once."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def demo_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
+    """One `newsagg demo` run (a real crawl, in a subprocess) shared by the whole test run, and by
+    every xdist worker through a file lock: (database file, port, stdout). Tests copy the file
+    (demo_copy) rather than crawl the fixture outlets again; the port is part of the stored URLs,
+    so a rerun on a copy must use the same one."""
+    from filelock import FileLock
+
+    root = shared_dir(tmp_path_factory)
+    db, meta = root / "demo-once.db", root / "demo-once.json"
+    with FileLock(str(root / "demo-once.lock")):
+        if not meta.is_file():
+            port = free_port()
+            proc = run_cli("demo", "--db", str(db), "--port", str(port), timeout=300)
+            assert proc.returncode == 0, proc.stderr
+            meta.write_text(json.dumps({"port": port, "stdout": proc.stdout}))
+    info = json.loads(meta.read_text())
+    return db, info["port"], info["stdout"]
+
+
+@pytest.fixture(scope="module")
+def demo_copy(demo_once: tuple[Path, int, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This module's own copy of the shared demo database."""
+    return copy_sqlite(demo_once[0], tmp_path_factory.mktemp("demo") / "demo.db")
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
             input: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `newsagg ARGS` in a subprocess (each crawl needs its own process: one reactor each)."""
+    """Run `newsagg ARGS` in a subprocess: for crawls (one Twisted reactor per process), signals and
+    anything else where a real process matters. Other commands: run_here (in-process, fast)."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "COLUMNS": "200",
                 "NEWSAGG_STRICT_WARNINGS": "1"}
     full_env.update(env or {})
