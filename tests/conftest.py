@@ -7,14 +7,18 @@ missing, and fails instead under NEWSAGG_REQUIRE_SERVICES=1 / NEWSAGG_REQUIRE_CO
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -99,6 +103,25 @@ def copy_sqlite(src: Path, dst: Path) -> Path:
     return dst
 
 
+def sqlite_template(builder: Callable[..., str]) -> Callable[..., str]:
+    """Decorate `builder(path, **options) -> "sqlite:///path"`: each set of options is built once
+    per process (migrations and inserts cost seconds of fsyncs), then copied to every path asked for."""
+    built: dict[tuple, Path] = {}
+
+    @functools.wraps(builder)
+    def build(path: Path, **options: object) -> str:
+        key = tuple(sorted(options.items()))
+        if key not in built:
+            folder = Path(tempfile.mkdtemp(prefix="newsagg-template-"))
+            atexit.register(shutil.rmtree, folder, True)
+            builder(folder / "template.db", **options)
+            built[key] = folder / "template.db"
+        copy_sqlite(built[key], Path(path))
+        return f"sqlite:///{path}"
+
+    return build
+
+
 def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder every xdist worker of this run sees (the run's base temp), for results built once."""
     base = tmp_path_factory.getbasetemp()
@@ -179,3 +202,20 @@ def run_here(*args: str, env: dict[str, str] | None = None, timeout: float | Non
     """run_cli's result shape, run in this process (for commands that start no crawl)."""
     result = invoke(*args, input=input, env=env)
     return subprocess.CompletedProcess(["newsagg", *args], result.exit_code, result.stdout, result.stderr)
+
+
+
+# Modules that take longest (real crawls, worker processes, gates over the corpus), longest first.
+# Under pytest-xdist (--dist loadfile: a module's tests, and so its module-scoped fixtures, stay on
+# one worker) they are handed out first, so no long module starts last while the other worker idles.
+SLOW_FIRST = ("test_distributed", "test_show_linking_gate", "test_events_gate", "test_extraction_gate",
+              "test_postgres_demo", "test_kill_points", "test_crawl_integrity", "test_scheduler",
+              "test_demo", "test_shows_aliases", "test_digest_demo", "test_web", "test_corpus_feeds",
+              "test_concurrency", "test_digest_browser", "test_story_gate")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a plain run keeps the file order
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(Path(str(item.fspath)).stem, len(rank)))  # stable: order kept within

@@ -56,7 +56,7 @@ def test_demo_on_postgresql_matches_sqlite(tmp_path: Path, postgres_url: str,
     shared, shared_port, _ = demo_once
     port = str(shared_port)
     sqlite_db = str(copy_sqlite(shared, tmp_path / "demo.db"))
-    on_postgres = run_cli("demo", "--db", postgres_url, "--port", port)
+    on_postgres = run_cli("demo", "--db", postgres_url, "--port", port, timeout=300)
     assert on_postgres.returncode == 0, on_postgres.stderr
 
     lite, pg = _snapshot(sqlite_db), _snapshot(postgres_url)
@@ -67,7 +67,7 @@ def test_demo_on_postgresql_matches_sqlite(tmp_path: Path, postgres_url: str,
         assert _search(postgres_url, words) == _search(sqlite_db, words), words
 
     # A second demo on PostgreSQL stores nothing new (upserts keyed on canonical URL).
-    again = run_cli("demo", "--db", postgres_url, "--port", port)
+    again = run_cli("demo", "--db", postgres_url, "--port", port, timeout=300)
     assert again.returncode == 0, again.stderr
     assert _snapshot(postgres_url)["articles"] == pg["articles"]
 
