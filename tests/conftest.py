@@ -208,9 +208,10 @@ def run_here(*args: str, env: dict[str, str] | None = None, timeout: float | Non
 # Modules that take longest (real crawls, worker processes, gates over the corpus), longest first.
 # Under pytest-xdist (--dist loadfile: a module's tests, and so its module-scoped fixtures, stay on
 # one worker) they are handed out first, so no long module starts last while the other worker idles.
-SLOW_FIRST = ("test_distributed", "test_show_linking_gate", "test_events_gate", "test_extraction_gate",
-              "test_postgres_demo", "test_kill_points", "test_crawl_integrity", "test_scheduler",
-              "test_demo", "test_shows_aliases", "test_digest_demo", "test_web", "test_corpus_feeds",
+# test_demo runs the shared demo crawl early; the other demo modules come later, not waiting on it.
+SLOW_FIRST = ("test_distributed", "test_demo", "test_show_linking_gate", "test_events_gate",
+              "test_extraction_gate", "test_kill_points", "test_crawl_integrity", "test_scheduler",
+              "test_postgres_demo", "test_shows_aliases", "test_digest_demo", "test_web", "test_corpus_feeds",
               "test_concurrency", "test_digest_browser", "test_story_gate")
 
 
