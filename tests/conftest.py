@@ -7,11 +7,18 @@ missing, and fails instead under NEWSAGG_REQUIRE_SERVICES=1 / NEWSAGG_REQUIRE_CO
 
 from __future__ import annotations
 
+import atexit
+import functools
+import json
 import os
+import shutil
+import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -81,9 +88,76 @@ def fixture_server() -> Iterator["object"]:
         yield server
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_sqlite(src: Path, dst: Path) -> Path:
+    """A consistent copy of a SQLite database (the backup API: WAL contents included)."""
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+    a.close()
+    b.close()
+    return dst
+
+
+def sqlite_template(builder: Callable[..., str]) -> Callable[..., str]:
+    """Decorate `builder(path, **options) -> "sqlite:///path"`: each set of options is built once
+    per process (migrations and inserts cost seconds of fsyncs), then copied to every path asked for."""
+    built: dict[tuple, Path] = {}
+
+    @functools.wraps(builder)
+    def build(path: Path, **options: object) -> str:
+        key = tuple(sorted(options.items()))
+        if key not in built:
+            folder = Path(tempfile.mkdtemp(prefix="newsagg-template-"))
+            atexit.register(shutil.rmtree, folder, True)
+            builder(folder / "template.db", **options)
+            built[key] = folder / "template.db"
+        copy_sqlite(built[key], Path(path))
+        return f"sqlite:///{path}"
+
+    return build
+
+
+def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every xdist worker of this run sees (the run's base temp), for results built once."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def demo_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
+    """One `newsagg demo` run (a real crawl, in a subprocess) shared by the whole test run, and by
+    every xdist worker through a file lock: (database file, port, stdout). Tests copy the file
+    (demo_copy) rather than crawl the fixture outlets again; the port is part of the stored URLs,
+    so a rerun on a copy must use the same one."""
+    from filelock import FileLock
+
+    root = shared_dir(tmp_path_factory)
+    db, meta = root / "demo-once.db", root / "demo-once.json"
+    with FileLock(str(root / "demo-once.lock")):
+        if not meta.is_file():
+            port = free_port()
+            proc = run_cli("demo", "--db", str(db), "--port", str(port), timeout=300)
+            assert proc.returncode == 0, proc.stderr
+            meta.write_text(json.dumps({"port": port, "stdout": proc.stdout}))
+    info = json.loads(meta.read_text())
+    return db, info["port"], info["stdout"]
+
+
+@pytest.fixture(scope="module")
+def demo_copy(demo_once: tuple[Path, int, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This module's own copy of the shared demo database."""
+    return copy_sqlite(demo_once[0], tmp_path_factory.mktemp("demo") / "demo.db")
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
             input: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `newsagg ARGS` in a subprocess (each crawl needs its own process: one reactor each)."""
+    """Run `newsagg ARGS` in a subprocess: for crawls (one Twisted reactor per process), signals and
+    anything else where a real process matters. Other commands: run_here (in-process, fast)."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "COLUMNS": "200",
                 "NEWSAGG_STRICT_WARNINGS": "1"}
     full_env.update(env or {})
@@ -128,3 +202,21 @@ def run_here(*args: str, env: dict[str, str] | None = None, timeout: float | Non
     """run_cli's result shape, run in this process (for commands that start no crawl)."""
     result = invoke(*args, input=input, env=env)
     return subprocess.CompletedProcess(["newsagg", *args], result.exit_code, result.stdout, result.stderr)
+
+
+
+# Modules that take longest (real crawls, worker processes, gates over the corpus), longest first.
+# Under pytest-xdist (--dist loadfile: a module's tests, and so its module-scoped fixtures, stay on
+# one worker) they are handed out first, so no long module starts last while the other worker idles.
+# test_demo runs the shared demo crawl early; the other demo modules come later, not waiting on it.
+SLOW_FIRST = ("test_distributed", "test_demo", "test_show_linking_gate", "test_events_gate",
+              "test_extraction_gate", "test_kill_points", "test_crawl_integrity", "test_scheduler",
+              "test_postgres_demo", "test_shows_aliases", "test_digest_demo", "test_web", "test_corpus_feeds",
+              "test_concurrency", "test_digest_browser", "test_story_gate")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a plain run keeps the file order
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(Path(str(item.fspath)).stem, len(rank)))  # stable: order kept within

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
-from conftest import run_cli
+from conftest import run_here
 from models.db import open_database
 from models.schema import ArticleShowRow
 from newsagg.queries import ArticleFilter, find_articles, run_readonly_sql
@@ -106,7 +106,7 @@ def test_search_syntax_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
 
 def test_cli_bad_search_is_one_line(tmp_path: Path) -> None:
     db = build_sample_db(tmp_path / "c.db").removeprefix("sqlite:///")
-    proc = run_cli("articles", "--db", db, "--search", '"season 2')
+    proc = run_here("articles", "--db", db, "--search", '"season 2')
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert proc.returncode == 2 and len(lines) == 1 and "unbalanced quote" in lines[0], proc.stderr
 
@@ -127,12 +127,12 @@ def test_shows_are_json_arrays_and_times_end_in_z(lite: Engine, tmp_path: Path) 
     _, empty = _sql(lite, "SELECT shows FROM v_articles WHERE title LIKE 'Golden Globes%'")
     assert json.loads(empty[0][0]) == []
     db = str(lite.url.database)
-    out = run_cli("articles", "--db", db, "--show", "The X-Files", "--since", "2016-01-18", "-f", "json")
+    out = run_here("articles", "--db", db, "--show", "The X-Files", "--since", "2016-01-18", "-f", "json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data and all(isinstance(r["shows"], list) and "The X-Files" in r["shows"] for r in data)
     assert all(r["published_at"].endswith("Z") and "T" in r["published_at"] for r in data)
-    raw = run_cli("sql", "--db", db, "SELECT published_at FROM v_story_outlets LIMIT 3", "-f", "json")
+    raw = run_here("sql", "--db", db, "SELECT published_at FROM v_story_outlets LIMIT 3", "-f", "json")
     assert raw.returncode == 0 and all(r["published_at"].endswith("Z") for r in json.loads(raw.stdout))
 
 
@@ -158,16 +158,16 @@ def test_v_story_outlets_delay_behind_first(lite: Engine) -> None:
 def test_top_by_shows_stories_outlets(tmp_path: Path) -> None:
     db = build_sample_db(tmp_path / "t.db").removeprefix("sqlite:///")
     args = ("--db", db, "--since", "2016-01-18", "--until", "2016-01-18", "-f", "json")
-    shows = json.loads(run_cli("top", "--by", "shows", *args).stdout)
+    shows = json.loads(run_here("top", "--by", "shows", *args).stdout)
     assert shows[0]["show"] in ("Jessica Jones", "The X-Files") and shows[0]["articles"] == 3
-    stories = json.loads(run_cli("top", "--by", "stories", *args).stdout)
+    stories = json.loads(run_here("top", "--by", "stories", *args).stdout)
     assert stories[0]["headline"] == "Netflix renews Jessica Jones for a second season" and stories[0]["outlets"] == 3
     assert stories[0]["first_published_at"] == "2016-01-17T22:40:00Z"
-    outlets = json.loads(run_cli("top", "--by", "outlets", "--db", db, "--since", "2016-01-17", "-f", "json").stdout)
+    outlets = json.loads(run_here("top", "--by", "outlets", "--db", db, "--since", "2016-01-17", "-f", "json").stdout)
     by_source = {o["source"]: o for o in outlets}
     assert by_source["variety"]["first"] == 1 and by_source["tvline"]["first"] == 1 and by_source["deadline"]["first"] == 0
     assert by_source["deadline"]["median_behind_s"] is not None
-    bad = run_cli("top", "--by", "networks", "--db", db)
+    bad = run_here("top", "--by", "networks", "--db", db)
     assert bad.returncode == 2 and "--by must be one of" in bad.stderr
 
 
@@ -182,7 +182,7 @@ def test_articles_show_season(tmp_path: Path) -> None:
     assert [h["title"] for h in hits] == ["'Jessica Jones' renewed for season 2 at Netflix"]
     assert find_articles(engine, ArticleFilter(show="Jessica Jones", season=3)) == []
     engine.dispose()
-    proc = run_cli("articles", "--db", url.removeprefix("sqlite:///"), "--season", "2")
+    proc = run_here("articles", "--db", url.removeprefix("sqlite:///"), "--season", "2")
     assert proc.returncode == 2 and "--season needs --show" in proc.stderr
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import registry_toml, run_cli
+from conftest import registry_toml, run_cli, run_here
 from newsagg.demo.server import FixtureServer, Resource
 
 
@@ -168,7 +168,7 @@ def test_moved_feed_is_followed_and_recorded(crawl: Crawl) -> None:
     assert crawl.run("moved")[0] == "ok"
     moved = crawl.rows("SELECT url, moved_to FROM feed_state WHERE moved_to IS NOT NULL")
     assert [(u.rsplit("/", 2)[-2:], m.rsplit("/", 2)[-2:]) for u, m in moved] == [(["old", "feed"], ["new", "feed"])]
-    health = run_cli("health", "--db", str(crawl.db), "--source", "moved")
+    health = run_here("health", "--db", str(crawl.db), "--source", "moved")
     assert "moved permanently to" in health.stdout and "/new/feed" in health.stdout
 
 

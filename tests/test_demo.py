@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, run_here
 
 SUFFIXES = (" | Variety", " – Variety", " - Variety", " – Deadline", " | Digital Spy", " – TVLine")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
-    db = tmp_path_factory.mktemp("demo") / "demo.db"
-    port = str(_free_port())
-    first = run_cli("demo", "--db", str(db), "--port", port)
-    assert first.returncode == 0, first.stderr
-    second = run_cli("demo", "--db", str(db), "--port", port)
+def demo_db(demo_once: tuple[Path, int, str], demo_copy: Path) -> tuple[Path, str, str]:
+    # The run's shared first demo (a copy of its database), then a second real demo on the copy.
+    _, port, first = demo_once
+    second = run_cli("demo", "--db", str(demo_copy), "--port", str(port))
     assert second.returncode == 0, second.stderr
-    return db, first.stdout, second.stdout
+    return demo_copy, first, second.stdout
 
 
 def _q(db: Path, sql: str) -> list[tuple]:
@@ -36,9 +27,10 @@ def _q(db: Path, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
-def test_demo_stores_normalised_articles_from_several_outlets(demo_db: tuple[Path, str, str]) -> None:
+def test_demo_stores_normalised_articles_from_several_outlets(demo_db: tuple[Path, str, str],
+                                                             demo_once: tuple[Path, int, str]) -> None:
     db, out, _ = demo_db
-    assert "newsagg demo: crawled in" in out and str(db) in out and "SELECT" in out
+    assert "newsagg demo: crawled in" in out and str(demo_once[0]) in out and "SELECT" in out
     rows = _q(db, "SELECT s.name, a.title, a.canonical_url, a.published_at FROM articles a "
                   "JOIN sources s ON s.id = a.source_id")
     assert len(rows) >= 30
@@ -103,12 +95,12 @@ def test_demo_links_shows_and_answers_analyst_commands(demo_db: tuple[Path, str,
     db, _, _ = demo_db
     jj = _q(db, "SELECT count(*) FROM v_articles WHERE primary_show = 'Jessica Jones'")
     assert jj == [(5,)]  # the three renewal reports, the Raelle Tucker news, the TCA hints
-    timeline = run_cli("show", "Jessica Jones", "--db", str(db), "--format", "json")
+    timeline = run_here("show", "Jessica Jones", "--db", str(db), "--format", "json")
     assert timeline.returncode == 0, timeline.stderr
     out = json.loads(timeline.stdout)
     assert len(out["stories"]) >= 3 and any(len(s["outlets"]) == 3 for s in out["stories"])
-    stories = run_cli("stories", "--date", "2016-01-17", "--show", "Jessica Jones", "--db", str(db), "-f", "json")
+    stories = run_here("stories", "--date", "2016-01-17", "--show", "Jessica Jones", "--db", str(db), "-f", "json")
     assert json.loads(stories.stdout)[0]["outlets"] == ["variety", "deadline", "digitalspy"]
     for fmt in ("md", "html", "json", "rss", "atom"):
-        digest = run_cli("digest", "--date", "2016-01-18", "--format", fmt, "--db", str(db))
+        digest = run_here("digest", "--date", "2016-01-18", "--format", fmt, "--db", str(db))
         assert digest.returncode == 0 and digest.stdout.strip(), (fmt, digest.stderr)

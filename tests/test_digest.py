@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from conftest import sqlite_template
 from models.db import open_database
 from models.schema import ArticleRow, ArticleShowRow, ShowRow, SourceRow, StoryRow
 from newsagg.digest import state as digest_state
@@ -50,6 +51,7 @@ SHOWS = [  # title, network, aliases
 ]
 
 
+@sqlite_template
 def build_sample_db(path: Path, *, hostile: bool = False, with_news: bool = True) -> str:
     """A migrated SQLite file with the sample news; returns its URL."""
     url = f"sqlite:///{path}"

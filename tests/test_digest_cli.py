@@ -1,29 +1,22 @@
-"""`newsagg digest` end to end in a subprocess: every format after the demo, --show feeds,
---since-last, and bad input (each a clear one-line error, exit 2)."""
+"""`newsagg digest` end to end through the CLI entry point (in-process): every format after the
+demo, --show feeds, --since-last, and bad input (each a clear one-line error, exit 2)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import socket
 import stat
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from conftest import run_cli, run_here
+from conftest import run_here
 from models.db import open_database
 from test_digest import build_sample_db
 
 FORMATS = ("md", "html", "json", "rss", "atom")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _one_line_error(proc, *needles: str) -> str:  # type: ignore[no-untyped-def]
@@ -40,10 +33,8 @@ def sample_db(tmp_path: Path) -> str:
     return build_sample_db(tmp_path / "sample.db").removeprefix("sqlite:///")
 
 
-def test_demo_then_digest_in_every_format(tmp_path: Path) -> None:
-    db = str(tmp_path / "demo.db")
-    proc = run_cli("demo", "--db", db, "--port", str(_free_port()), timeout=300)
-    assert proc.returncode == 0, proc.stderr
+def test_demo_then_digest_in_every_format(demo_copy: Path, tmp_path: Path) -> None:
+    db = str(demo_copy)  # the run's shared demo (a real crawl of the fixture outlets), copied
     for fmt in FORMATS:
         out = tmp_path / f"digest.{fmt}"
         proc = run_here("digest", "--db", db, "--date", "2016-01-18", "--format", fmt, "--out", str(out))

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from conftest import run_cli
+from conftest import run_here
 from test_digest_browser import _chromium, _page_width
 from test_digest_email import Inbox, _free_port
 from test_web import start_server, stop_server
@@ -23,11 +23,8 @@ BROAD_CITY = "Broad City Season 3 Premiere Date Set%"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("demo17") / "demo.db"
-    proc = run_cli("demo", "--db", str(db), "--port", str(_free_port()))
-    assert proc.returncode == 0, proc.stderr
-    return db
+def demo(demo_copy: Path) -> Path:
+    return demo_copy  # the run's shared demo database (conftest.demo_once), this module's copy
 
 
 def _story_of(db: Path, title_like: str) -> int:
@@ -36,7 +33,7 @@ def _story_of(db: Path, title_like: str) -> int:
 
 
 def test_first_top_story_is_the_widest_and_buress_stands_apart(demo: Path) -> None:
-    proc = run_cli("digest", "--db", str(demo), "--date", "2016-01-18", "--format", "json")
+    proc = run_here("digest", "--db", str(demo), "--date", "2016-01-18", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     everything = [s for sec in data["sections"] for s in sec["stories"]] + data["other"]["stories"]
@@ -52,8 +49,8 @@ def test_first_top_story_is_the_widest_and_buress_stands_apart(demo: Path) -> No
 
 def test_email_is_multipart_alternative_and_fits_400px(demo: Path, tmp_path: Path) -> None:
     eml, html = tmp_path / "d.eml", tmp_path / "d.html"
-    assert run_cli("digest", "--db", str(demo), "--date", "2016-01-18", "--out", str(eml)).returncode == 0
-    assert run_cli("digest", "--db", str(demo), "--date", "2016-01-18", "--out", str(html)).returncode == 0
+    assert run_here("digest", "--db", str(demo), "--date", "2016-01-18", "--out", str(eml)).returncode == 0
+    assert run_here("digest", "--db", str(demo), "--date", "2016-01-18", "--out", str(html)).returncode == 0
     msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
     assert msg.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
@@ -74,7 +71,7 @@ def test_serve_answers_the_river_and_mail_arrives(demo: Path) -> None:
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
     try:
-        sent = run_cli("digest", "--db", str(demo), "--date", "2016-01-18", "--send-to", "desk@news.example",
+        sent = run_here("digest", "--db", str(demo), "--date", "2016-01-18", "--send-to", "desk@news.example",
                        "--smtp", f"smtp://127.0.0.1:{controller.port}")
     finally:
         controller.stop()

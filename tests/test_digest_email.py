@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from conftest import run_cli
+from conftest import run_here
 from models.db import open_database
 from newsagg.digest.email import Envelope, build_message, subject
 from test_digest import build_sample_db, digest_for
@@ -77,7 +77,7 @@ def _assert_digest_mail(msg: EmailMessage) -> None:
 
 def test_eml_is_multipart_alternative_with_headers(sample_db: str, tmp_path: Path) -> None:
     out = tmp_path / "digest.eml"
-    proc = run_cli("digest", "--db", sample_db, "--date", "2016-01-18", "--out", str(out),
+    proc = run_here("digest", "--db", sample_db, "--date", "2016-01-18", "--out", str(out),
                    "--from", "TV desk <desk@news.example>", "--to", "editors@news.example",
                    "--list-unsubscribe", "mailto:leave@news.example")
     assert proc.returncode == 0, proc.stderr
@@ -112,7 +112,7 @@ def test_subject_cannot_inject_headers(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value,option", [("a@b.example\r\nBcc: x@y.example", "--to"), ("not an address", "--from"),
                                           ("javascript:alert(1)", "--list-unsubscribe")])
 def test_bad_addresses_are_one_line_errors(sample_db: str, value: str, option: str) -> None:
-    proc = run_cli("digest", "--db", sample_db, "--date", "2016-01-18", "--format", "eml", option, value)
+    proc = run_here("digest", "--db", sample_db, "--date", "2016-01-18", "--format", "eml", option, value)
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert proc.returncode == 2 and len(lines) == 1 and option in lines[0], proc.stderr
 
@@ -120,7 +120,7 @@ def test_bad_addresses_are_one_line_errors(sample_db: str, value: str, option: s
 def test_send_arrives_and_since_last_records_it(sample_db: str, tmp_path: Path, smtp_server: Any) -> None:
     controller, inbox = smtp_server
     state = tmp_path / "state.json"
-    proc = run_cli("digest", "--db", sample_db, "--date", "2016-01-18", "--since-last", "--state", str(state),
+    proc = run_here("digest", "--db", sample_db, "--date", "2016-01-18", "--since-last", "--state", str(state),
                    "--send-to", "editors@news.example", "--smtp", f"smtp://127.0.0.1:{controller.port}")
     assert proc.returncode == 0, proc.stderr
     assert "sent the digest to editors@news.example" in proc.stderr and proc.stdout == ""
@@ -141,7 +141,7 @@ def test_refusing_server_exit_1_nothing_marked_sent(sample_db: str, tmp_path: Pa
     controller.start()
     try:
         state = tmp_path / "state.json"
-        proc = run_cli("digest", "--db", sample_db, "--date", "2016-01-18", "--since-last", "--state", str(state),
+        proc = run_here("digest", "--db", sample_db, "--date", "2016-01-18", "--since-last", "--state", str(state),
                        "--send-to", "editors@news.example", "--smtp", f"smtp://127.0.0.1:{controller.port}")
     finally:
         controller.stop()
@@ -166,13 +166,13 @@ def test_dropping_server_exit_1_nothing_marked_sent(sample_db: str, tmp_path: Pa
     threading.Thread(target=drop, daemon=True).start()
     state = tmp_path / "state.json"
     try:
-        proc = run_cli("digest", "--db", sample_db, "--date", "2016-01-18", "--since-last", "--state", str(state),
+        proc = run_here("digest", "--db", sample_db, "--date", "2016-01-18", "--since-last", "--state", str(state),
                        "--send-to", "editors@news.example", "--smtp", f"smtp://127.0.0.1:{port}")
     finally:
         listener.close()
     _one_line_failure(proc, f"smtp://127.0.0.1:{port}")
     assert not state.exists()
-    closed = run_cli("digest", "--db", sample_db, "--date", "2016-01-18", "--send-to", "a@b.example",
+    closed = run_here("digest", "--db", sample_db, "--date", "2016-01-18", "--send-to", "a@b.example",
                      "--smtp", f"smtp://127.0.0.1:{port}")  # nobody listening any more
     _one_line_failure(closed, "cannot send the digest")
 
@@ -204,7 +204,7 @@ def test_starttls_and_login(sample_db: str, tls_files: tuple[Path, Path]) -> Non
                             require_starttls=True, authenticator=authenticator, auth_require_tls=True)
     controller.start()
     try:
-        proc = run_cli("digest", "--db", sample_db, "--date", "2016-01-18", "--send-to", "editors@news.example",
+        proc = run_here("digest", "--db", sample_db, "--date", "2016-01-18", "--send-to", "editors@news.example",
                        "--smtp", f"smtp://desk:p%40ss@127.0.0.1:{controller.port}", env={"SSL_CERT_FILE": str(cert)})
     finally:
         controller.stop()

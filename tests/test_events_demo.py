@@ -4,31 +4,24 @@ outlet that had it first; the day's industry moves carry it; `newsagg show` list
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
-from conftest import run_cli
+from conftest import run_here
 from models.db import open_database
 from models.events import industry_moves, utc_day
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("events-demo") / "demo.db"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = str(s.getsockname()[1])
-    run = run_cli("demo", "--db", str(db), "--port", port)
-    assert run.returncode == 0, run.stderr
-    return db
+def demo_db(demo_copy: Path) -> Path:
+    return demo_copy  # the run's shared demo database (conftest.demo_once), this module's copy
 
 
 def test_scorecard_after_demo(demo_db: Path) -> None:
-    run = run_cli("scorecard", "--db", str(demo_db), "--format", "json")
+    run = run_here("scorecard", "--db", str(demo_db), "--format", "json")
     assert run.returncode == 0, run.stderr
     row = next(r for r in json.loads(run.stdout) if r["show"] == "Jessica Jones")
     assert row["latest"] == "renewed for season 2"
@@ -56,7 +49,7 @@ def test_industry_moves_of_the_day(demo_db: Path) -> None:
 
 
 def test_show_lists_events(demo_db: Path) -> None:
-    run = run_cli("show", "Jessica Jones", "--db", str(demo_db), "--format", "json")
+    run = run_here("show", "Jessica Jones", "--db", str(demo_db), "--format", "json")
     assert run.returncode == 0, run.stderr
     events = json.loads(run.stdout)["events"]
     assert any(e["type"] == "renewed" and e["season"] == 2 for e in events)

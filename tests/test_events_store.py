@@ -4,14 +4,13 @@ SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from conftest import run_here
 from models.db import open_database
 from models.events import industry_moves, scorecard
 from newsagg.events_writer import reprocess
@@ -72,17 +71,14 @@ def test_cli_extract_and_list(tmp_path) -> None:
     db = str(tmp_path / "cli.db")
     lines = "\n".join([json.dumps({"id": "a", "title": "'Ozark' Renewed for Season 4", "published": "2020-06-01"}),
                        "not json", json.dumps({"id": "b", "text": "Will 'Ozark' be cancelled?"})]) + "\n"
-    run = subprocess.run([sys.executable, "-m", "newsagg.cli", "events", "extract", "--db", db], input=lines,
-                         capture_output=True, text=True, timeout=300)
+    run = run_here("events", "extract", "--db", db, input=lines)
     out = [json.loads(l) for l in run.stdout.splitlines()]
     assert run.returncode == 1 and out[1]["error"]
     assert [(e["type"], e["show"]["title"], e["season"]) for e in out[0]["events"]] == [("renewed", "Ozark", 4)]
     assert out[2]["events"] == []
-    listed = subprocess.run([sys.executable, "-m", "newsagg.cli", "events", "--db", db, "--type", "bogus"],
-                            capture_output=True, text=True, timeout=300)
+    listed = run_here("events", "--db", db, "--type", "bogus")
     assert listed.returncode == 2 and "unknown bogus" in listed.stderr and "Traceback" not in listed.stderr
-    card = subprocess.run([sys.executable, "-m", "newsagg.cli", "scorecard", "--db", db, "--format", "json"],
-                          capture_output=True, text=True, timeout=300)
+    card = run_here("scorecard", "--db", db, "--format", "json")
     assert card.returncode == 0 and json.loads(card.stdout) == []
 
 

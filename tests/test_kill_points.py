@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from conftest import registry_toml, run_cli
+from conftest import registry_toml, run_cli, run_here
 from models.db import open_database
 from newsagg.demo.server import FixtureServer, Resource
 from newsagg.faults import POINTS
@@ -40,7 +40,7 @@ def _crawl_killed_then_rerun(tmp_path: Path, db: str, point: str) -> None:
         assert killed.returncode == -signal.SIGKILL, killed.stderr
         rerun = run_cli(*args)
         assert rerun.returncode == 0, rerun.stderr
-    check = run_cli("check", "--db", db)
+    check = run_here("check", "--db", db)
     assert check.returncode == 0, check.stdout + check.stderr
     engine = open_database(db)
     with engine.connect() as conn:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from conftest import registry_toml, run_cli
+from conftest import registry_toml, run_cli, run_here
 from models.db import open_database
 from newsagg.demo.server import FixtureServer, Resource
 from test_crawl import _rss
@@ -64,5 +64,5 @@ def test_poison_items_cost_only_their_own_source(tmp_path: Path, request: pytest
     assert last_error.startswith(f"item {base}/poison/xxx") and "characters" in last_error
     assert poison_validators == (None, None)  # the lost item is fetched again next run, not answered by a 304
     assert all("\x00" not in t and "\ud800" not in t for t in titles)
-    check = run_cli("check", "--db", db)
+    check = run_here("check", "--db", db)
     assert check.returncode == 0, check.stdout + check.stderr

@@ -5,19 +5,12 @@ and full-text search hits."""
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from conftest import run_cli
+from conftest import copy_sqlite, run_cli, run_here
 from models.db import database_url
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _snapshot(url: str) -> dict[str, object]:
@@ -51,17 +44,19 @@ def _snapshot(url: str) -> dict[str, object]:
 
 
 def _search(db: str, words: str) -> list[str]:
-    proc = run_cli("articles", "--db", db, "--search", words, "--format", "json", "--limit", "100")
+    proc = run_here("articles", "--db", db, "--search", words, "--format", "json", "--limit", "100")
     assert proc.returncode == 0, proc.stderr
     return sorted(a.get("canonical_url") or a.get("url") for a in json.loads(proc.stdout))
 
 
-def test_demo_on_postgresql_matches_sqlite(tmp_path: Path, postgres_url: str) -> None:
-    port = str(_free_port())  # the port is part of the articles' URLs: the same for both runs
-    sqlite_db = str(tmp_path / "demo.db")
-    on_sqlite = run_cli("demo", "--db", sqlite_db, "--port", port)
-    assert on_sqlite.returncode == 0, on_sqlite.stderr
-    on_postgres = run_cli("demo", "--db", postgres_url, "--port", port)
+def test_demo_on_postgresql_matches_sqlite(tmp_path: Path, postgres_url: str,
+                                           demo_once: tuple[Path, int, str]) -> None:
+    # SQLite: the run's shared demo (a real crawl); the port is part of the articles' URLs, so
+    # the PostgreSQL demo uses the same one.
+    shared, shared_port, _ = demo_once
+    port = str(shared_port)
+    sqlite_db = str(copy_sqlite(shared, tmp_path / "demo.db"))
+    on_postgres = run_cli("demo", "--db", postgres_url, "--port", port, timeout=300)
     assert on_postgres.returncode == 0, on_postgres.stderr
 
     lite, pg = _snapshot(sqlite_db), _snapshot(postgres_url)
@@ -72,7 +67,7 @@ def test_demo_on_postgresql_matches_sqlite(tmp_path: Path, postgres_url: str) ->
         assert _search(postgres_url, words) == _search(sqlite_db, words), words
 
     # A second demo on PostgreSQL stores nothing new (upserts keyed on canonical URL).
-    again = run_cli("demo", "--db", postgres_url, "--port", port)
+    again = run_cli("demo", "--db", postgres_url, "--port", port, timeout=300)
     assert again.returncode == 0, again.stderr
     assert _snapshot(postgres_url)["articles"] == pg["articles"]
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
-from conftest import ROOT, registry_toml, run_cli
+from conftest import ROOT, registry_toml, run_cli, run_here
 from newsagg.demo.server import FixtureServer, Resource
 
 
@@ -78,7 +78,7 @@ def test_overlapping_run_exits_at_once_with_the_lock_message(tmp_path: Path) -> 
 
     db = tmp_path / "s.db"
     reg = _registry(tmp_path, "http://127.0.0.1:9", {"a": ["/a/feed"]}, "1s")
-    run_cli("db", "upgrade", "--db", str(db))
+    run_here("db", "upgrade", "--db", str(db))
     with FileLock(str(db) + ".lock", timeout=0):
         started = time.monotonic()
         proc = _scheduler("run-due", "--sources", str(reg), "--db", str(db))
@@ -192,7 +192,7 @@ def test_health_flags_a_source_that_returns_no_items(tmp_path: Path) -> None:
             server.set("/a/feed", Resource(_rss(base, "a", 5, start=5 * i), "application/rss+xml", etag=False))
             assert _scheduler(*args).returncode == 0
             time.sleep(1.05)
-        healthy = run_cli("health", "--db", str(db))
+        healthy = run_here("health", "--db", str(db))
         assert healthy.returncode == 0, healthy.stdout
         # A redesign: the feed still answers 200 but has no items any more.
         server.set("/a/feed", Resource(_rss(base, "a", 0), "application/rss+xml", etag=False))
@@ -201,7 +201,7 @@ def test_health_flags_a_source_that_returns_no_items(tmp_path: Path) -> None:
         server.set("/b/feed", Resource(b"<!DOCTYPE html><html><body>We moved!</body></html>"))
         time.sleep(1.05)
         _scheduler(*args)
-    sick = run_cli("health", "--db", str(db))
+    sick = run_here("health", "--db", str(db))
     assert sick.returncode == 1
     lines = {ln.split("│")[1].strip(): ln for ln in sick.stdout.splitlines() if ln.startswith("│")}
     assert "returned 0 items" in lines["a"] or "below half" in lines["a"]
@@ -213,7 +213,7 @@ def test_sqlite_locked_by_an_analyst_loses_no_items(tmp_path: Path) -> None:
         server.set("/a/feed", Resource(_rss(server.base_url, "a", 20), "application/rss+xml"))
         reg = _registry(tmp_path, server.base_url, {"a": ["/a/feed"]}, "1s")
         db = tmp_path / "s.db"
-        run_cli("db", "upgrade", "--db", str(db))
+        run_here("db", "upgrade", "--db", str(db))
         release = threading.Event()
 
         def analyst() -> None:

@@ -150,7 +150,7 @@ def test_check_finds_and_repair_fixes_broken_rows(tmp_path: Path) -> None:
 
 
 def test_check_and_health_commands_report_and_repair(tmp_path: Path) -> None:
-    from conftest import run_cli
+    from conftest import run_here
 
     db = tmp_path / "c.db"
     engine = open_database(str(db))
@@ -158,12 +158,12 @@ def test_check_and_health_commands_report_and_repair(tmp_path: Path) -> None:
     with engine.begin() as conn:
         conn.execute(text("UPDATE articles SET story_id = NULL WHERE id = 2"))
     engine.dispose()
-    check = run_cli("check", "--db", str(db))
+    check = run_here("check", "--db", str(db))
     assert check.returncode == 1
     assert "broken: articles without a story: 1 (ids 2)" in check.stdout.splitlines()
-    health = run_cli("health", "--db", str(db))
+    health = run_here("health", "--db", str(db))
     assert health.returncode == 1 and "broken: articles without a story: 1 (ids 2)" in health.stdout
-    repaired = run_cli("check", "--repair", "--db", str(db))
+    repaired = run_here("check", "--repair", "--db", str(db))
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
     assert "repaired: decided stories and signatures of 1 articles" in repaired.stdout
-    assert run_cli("check", "--db", str(db)).stdout.strip() == "ok: every invariant holds"
+    assert run_here("check", "--db", str(db)).stdout.strip() == "ok: every invariant holds"

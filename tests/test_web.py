@@ -93,10 +93,10 @@ def test_river_newest_day_first_and_paging_by_day(server: str) -> None:
 
 
 def test_day_page_is_the_digest(server: str, served_db: str) -> None:
-    from conftest import run_cli
+    from conftest import run_here
 
     r = httpx.get(server + "/day/2016-01-18")
-    cli = run_cli("digest", "--db", served_db, "--date", "2016-01-18", "--format", "html")
+    cli = run_here("digest", "--db", served_db, "--date", "2016-01-18", "--format", "html")
     assert r.status_code == 200 and cli.returncode == 0 and r.text == cli.stdout
     as_json = _json(server, "/day/2016-01-18")
     assert as_json["schema"] == "newsagg-digest/2" and as_json["top_stories"][0]["headline"].startswith("Netflix renews")
