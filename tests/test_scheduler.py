@@ -92,7 +92,7 @@ def test_overlapping_run_exits_at_once_with_the_lock_message(tmp_path: Path) -> 
 def test_failing_source_backs_off_and_recovers(tmp_path: Path) -> None:
     with FixtureServer() as server:
         server.set("/a/feed", Resource(b"down", "text/plain", status=500))
-        reg = _registry(tmp_path, server.base_url, {"a": ["/a/feed"]}, "3s")
+        reg = _registry(tmp_path, server.base_url, {"a": ["/a/feed"]}, "8s")
         db = tmp_path / "s.db"
         args = ("run-due", "--sources", str(reg), "--db", str(db))
         failed = _scheduler(*args)
@@ -104,11 +104,13 @@ def test_failing_source_backs_off_and_recovers(tmp_path: Path) -> None:
         def sleep_until(offset: float) -> None:
             time.sleep(max(0.0, (started + timedelta(seconds=offset) - datetime.now(timezone.utc)).total_seconds()))
 
-        sleep_until(3.3)  # the 3 s interval passed, but the backoff (2 x 3 s) has not
+        # 8 s, not less: the check below must start before the backoff ends even when a loaded machine
+        # takes seconds to start the scheduler process.
+        sleep_until(8.3)  # the 8 s interval passed, but the backoff (2 x 8 s) has not
         assert _scheduler(*args).returncode == 0
         assert server.count("/a/feed") == requests_after_failure
         server.set("/a/feed", Resource(_rss(server.base_url, "a", 3), "application/rss+xml"))
-        sleep_until(6.3)
+        sleep_until(16.3)
         recovered = _scheduler(*args)
         assert recovered.returncode == 0, recovered.stderr
     assert _q(db, "SELECT status, items_new FROM crawl_runs ORDER BY id") == [("failed", 0), ("ok", 3)]
