@@ -14,10 +14,12 @@ made here sorts after every stored one, in the order they were made (as the data
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping, Sequence
 
 NEW_ID = 1 << 62  # provisional ids start here: above any stored id
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
 FACT_COLUMNS = ("season", "status", "announced", "people", "first_article_id", "first_source_id",
                 "first_published_at", "last_published_at", "report_count", "source_count")
 
@@ -36,6 +38,11 @@ class Report:
     people: list[str]
     values: Mapping[str, Any] | None = None  # the column values of a report made here
     stored_fact_id: int | None = None  # the fact it had when loaded
+    # The order of a fact's reports, as integers: sorting on aware datetimes was most of the folding time.
+    key: tuple[int, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.key = ((self.published_at - _EPOCH) // _MICROSECOND, self.order)
 
 
 @dataclass
@@ -165,7 +172,7 @@ class Folder:
 
     def _refresh(self, fact: Fact) -> None:
         """Recompute a fact's first report, counts, status and details from its reports."""
-        rows = sorted(fact.reports, key=lambda r: (r.published_at, r.order))
+        rows = sorted(fact.reports, key=lambda r: r.key)
         if not rows:
             self._delete(fact)
             return
