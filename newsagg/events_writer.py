@@ -1,6 +1,7 @@
 """TV events against the database: extract with newsagg.events, hand plain values to models.events.
 
 - store_events: the ingest hook, for freshly linked articles, in the caller's transaction;
+- fold_batch: what both use to store a batch's events (folding in newsagg.event_fold, in memory);
 - reprocess: re-extract every stored article after rule changes and rebuild the facts.
 """
 
