@@ -2,7 +2,8 @@
 `event_facts` (one piece of news: the same show and type across the articles of one story, or
 reported within FOLD_WINDOW of each other), with its first reporter and every outlet.
 
-- write_article_events: replace an article's events and fold them into facts;
+- fold_state / write_fold: what folding a batch of articles' events reads and writes (the folding
+  itself, in memory, is newsagg.event_fold);
 - the reads newsagg.events_writer needs to re-extract stored articles (extraction itself is not here);
 - list_events / scorecard / industry_moves: what the commands, views and the digest read.
 """
@@ -13,7 +14,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, delete, func, select
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.schema import ArticleRow, ArticleShowRow, Base, JSONType, ShowRow, SourceRow, UTCDateTime
@@ -65,119 +66,71 @@ class EventRow(Base):
 # ---------------------------------------------------------------- writing
 
 
-def _row(article_id: int, published_at: datetime, values: Mapping[str, Any]) -> EventRow:
-    return EventRow(article_id=article_id, published_at=published_at, **values)
+def _fact_columns() -> tuple[Any, ...]:
+    return (EventFactRow.id, EventFactRow.show_id, EventFactRow.type, EventFactRow.season, EventFactRow.status,
+            EventFactRow.announced, EventFactRow.people, EventFactRow.first_article_id, EventFactRow.first_source_id,
+            EventFactRow.first_published_at, EventFactRow.last_published_at, EventFactRow.report_count,
+            EventFactRow.source_count)
 
 
-def _find_fact(session: Session, row: EventRow, story_id: int | None) -> EventFactRow | None:
-    """A fact of the same show and type in the same story, or reported within FOLD_WINDOW; seasons
-    must not disagree."""
-    candidates = session.scalars(select(EventFactRow).where(
-        EventFactRow.show_id == row.show_id, EventFactRow.type == row.type)).all()
-    best = None
-    for fact in candidates:
-        if row.season is not None and fact.season is not None and row.season != fact.season:
-            continue
-        near = (fact.first_published_at - FOLD_WINDOW <= row.published_at <= fact.last_published_at + FOLD_WINDOW)
-        # The story is asked about only when the dates alone do not fold the report (one query fewer).
-        same_story = not near and story_id is not None and session.scalar(
-            select(func.count(EventRow.id)).join(ArticleRow, ArticleRow.id == EventRow.article_id)
-            .where(EventRow.fact_id == fact.id, ArticleRow.story_id == story_id)) > 0
-        if same_story or near:
-            if best is None or fact.last_published_at > best.last_published_at:
-                best = fact
-    return best
+def fold_state(session: Session, pairs: Iterable[tuple[int, str]], start: datetime, end: datetime,
+               article_ids: Sequence[int], story_ids: Iterable[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What folding a batch of reports published in [start, end] can touch, as plain rows: the facts of
+    its (show, type) pairs within FOLD_WINDOW of the batch or of each other (a merge can chain), the
+    facts of the batch's stories and of the batch articles' stored events; then every report of those
+    facts with its article's story and source. Returns (facts, reports)."""
+    stories = [s for s in set(story_ids) if s is not None]
+    mine = [ArticleRow.id.in_(list(article_ids))] + ([ArticleRow.story_id.in_(stories)] if stories else [])
+    linked = select(EventRow.fact_id).join(ArticleRow, ArticleRow.id == EventRow.article_id).where(
+        EventRow.fact_id.is_not(None), or_(*mine))
+    facts: dict[int, dict[str, Any]] = {
+        r.id: r._asdict() for r in session.execute(select(*_fact_columns()).where(EventFactRow.id.in_(linked)))}
+    pairs = set(pairs) | {(f["show_id"], f["type"]) for f in facts.values()}
+    shows, types = {p[0] for p in pairs}, {p[1] for p in pairs}
+    lo, hi = start, end
+    while shows:
+        # Widen to the span of what is loaded until nothing new is near it: few rounds, as stored facts
+        # of one (show, type) are kept more than the window apart.
+        lo = min([lo] + [f["first_published_at"] for f in facts.values()])
+        hi = max([hi] + [f["last_published_at"] for f in facts.values()])
+        query = select(*_fact_columns()).where(
+            EventFactRow.show_id.in_(shows), EventFactRow.type.in_(types),
+            EventFactRow.last_published_at >= lo - FOLD_WINDOW, EventFactRow.first_published_at <= hi + FOLD_WINDOW)
+        if facts:
+            query = query.where(EventFactRow.id.not_in(list(facts)))
+        more = [r._asdict() for r in session.execute(query) if (r.show_id, r.type) in pairs]
+        if not more:
+            break
+        facts.update((f["id"], f) for f in more)
+    reports = [r._asdict() for r in session.execute(
+        select(EventRow.id, EventRow.fact_id, EventRow.article_id, EventRow.published_at, EventRow.status,
+               EventRow.season, EventRow.announced, EventRow.people, ArticleRow.story_id, ArticleRow.source_id)
+        .join(ArticleRow, ArticleRow.id == EventRow.article_id).where(EventRow.fact_id.in_(list(facts))))] if facts else []
+    return list(facts.values()), reports
 
 
-def refresh_fact(session: Session, fact: EventFactRow) -> None:
-    """Recompute a fact's first report, counts, status and details from its events."""
-    # The columns it reads, not EventRow entities: a fact re-read after each report it gains must not
-    # build an ORM object per report every time (the feed benchmark's cost with events on).
-    rows = session.execute(
-        select(EventRow.article_id, EventRow.published_at, EventRow.status, EventRow.season, EventRow.announced,
-               EventRow.people, ArticleRow.source_id)
-        .join(ArticleRow, ArticleRow.id == EventRow.article_id)
-        .where(EventRow.fact_id == fact.id).order_by(EventRow.published_at, EventRow.id)).all()
-    if not rows:
-        session.delete(fact)
-        return
-    first = rows[0]
-    fact.first_article_id, fact.first_source_id = first.article_id, first.source_id
-    fact.first_published_at = first.published_at
-    fact.last_published_at = rows[-1].published_at
-    fact.report_count = len(rows)
-    fact.source_count = len({r.source_id for r in rows})
-    fact.status = "official" if any(r.status == "official" for r in rows) else "reported"
-    fact.season = next((r.season for r in rows if r.season is not None), None)
-    fact.announced = next((r.announced for r in reversed(rows) if r.announced), None)
-    people: list[str] = []
-    for r in rows:
-        people.extend(p for p in (r.people or []) if p not in people)
-    fact.people = people
-
-
-def write_article_events(session: Session, article_id: int, published_at: datetime, story_id: int | None,
-                         events: Sequence[Mapping[str, Any]]) -> int:
-    """Replace an article's events and fold each into a fact (no commit). Returns the events written.
-
-    Each event is its column values (show_id, type, season, status, announced, people, network,
-    evidence, confidence, is_new, found_in): newsagg.events_writer turns extracted Events into them."""
-    old_facts = set(session.scalars(select(EventRow.fact_id).where(EventRow.article_id == article_id,
-                                                                   EventRow.fact_id.is_not(None))))
-    session.execute(delete(EventRow).where(EventRow.article_id == article_id))
-    session.flush()
-    touched: set[int] = set(old_facts)  # type: ignore[arg-type]
-    # The facts found or made here, held until the end: the session's identity map is weak, and
-    # session.get() below would otherwise read each one again from the database.
-    held: list[EventFactRow] = []
-    for e in events:
-        row = _row(article_id, published_at, e)
-        fact = _find_fact(session, row, story_id)
-        if fact is None:
-            fact = EventFactRow(show_id=row.show_id, type=row.type, season=row.season, status=row.status,
-                                announced=row.announced, people=list(row.people), first_article_id=article_id,
-                                first_published_at=published_at, last_published_at=published_at,
-                                report_count=1, source_count=1)
-            session.add(fact)
-            session.flush()
-        held.append(fact)
-        row.fact_id = fact.id
-        session.add(row)
-        session.flush()
-        touched.add(fact.id)
-    for fact_id in touched:
-        fact = session.get(EventFactRow, fact_id)
-        if fact is not None:
-            refresh_fact(session, fact)
-    session.flush()
-    for fact_id in touched:
-        fact = session.get(EventFactRow, fact_id)
-        if fact is not None:
-            _merge_bridged(session, fact)
-    return len(events)
-
-
-def _merge_bridged(session: Session, fact: EventFactRow) -> None:
-    """A late report can bridge two facts of the same show and type (reports on day 0 and day 8, then
-    one on day 4): fold the later into the earlier so that facts stay more than FOLD_WINDOW apart."""
-    while True:
-        others = session.scalars(select(EventFactRow).where(
-            EventFactRow.show_id == fact.show_id, EventFactRow.type == fact.type, EventFactRow.id != fact.id)).all()
-        near = [o for o in others
-                if (o.season is None or fact.season is None or o.season == fact.season)
-                and o.first_published_at - FOLD_WINDOW <= fact.last_published_at
-                and fact.first_published_at <= o.last_published_at + FOLD_WINDOW]
-        if not near:
-            return
-        keep, drop = sorted([fact, near[0]], key=lambda f: (f.first_published_at, f.id))
-        for row in session.scalars(select(EventRow).where(EventRow.fact_id == drop.id)):
-            row.fact_id = keep.id
-        session.flush()
-        session.delete(drop)
-        session.flush()
-        refresh_fact(session, keep)
-        session.flush()
-        fact = keep
+def write_fold(session: Session, articles: Sequence[int], new_facts: Sequence[Mapping[str, Any]],
+               updated_facts: Sequence[Mapping[str, Any]], deleted_facts: Sequence[int],
+               moved_reports: Sequence[tuple[int, int]], new_reports: Sequence[Mapping[str, Any]]) -> None:
+    """Write a folded batch with bulk statements (no commit): the batch articles' events are replaced,
+    new facts get their ids (`key` -> id, as `fact_key` in reports and moves), stored facts are
+    updated or deleted, stored reports moved to the fact they were merged into."""
+    if articles:
+        session.execute(delete(EventRow).where(EventRow.article_id.in_(list(articles))))
+    ids: dict[int, int] = {}
+    if new_facts:
+        rows = [{k: v for k, v in f.items() if k != "key"} for f in new_facts]
+        made = session.scalars(insert(EventFactRow).returning(EventFactRow.id, sort_by_parameter_order=True), rows)
+        ids = dict(zip((f["key"] for f in new_facts), made))
+    if moved_reports:
+        session.execute(update(EventRow), [{"id": i, "fact_id": ids.get(f, f)} for i, f in moved_reports])
+    if new_reports:
+        session.execute(insert(EventRow), [{**{k: v for k, v in r.items() if k != "fact_key"},
+                                            "fact_id": ids.get(r["fact_key"], r["fact_key"])} for r in new_reports])
+    if updated_facts:
+        session.execute(update(EventFactRow), list(updated_facts))
+    if deleted_facts:
+        session.execute(delete(EventFactRow).where(EventFactRow.id.in_(list(deleted_facts))))
 
 
 def show_aliases(session: Session, show_ids: Iterable[int]) -> dict[int, tuple[tuple[str, ...], str | None]]:
@@ -209,9 +162,10 @@ def articles(session: Session, ids: Sequence[int]) -> list[ArticleRow]:
                                 .order_by(ArticleRow.published_at, ArticleRow.id)))
 
 
-def story_ids(session: Session, ids: Sequence[int]) -> dict[int, int | None]:
-    return dict(session.execute(select(ArticleRow.id, ArticleRow.story_id)  # type: ignore[arg-type]
-                                .where(ArticleRow.id.in_(list(ids)))).all())
+def story_sources(session: Session, ids: Sequence[int]) -> dict[int, tuple[int | None, int | None]]:
+    """article id -> (story id, source id)."""
+    return {r.id: (r.story_id, r.source_id) for r in session.execute(
+        select(ArticleRow.id, ArticleRow.story_id, ArticleRow.source_id).where(ArticleRow.id.in_(list(ids))))}
 
 
 def delete_all(session: Session) -> None:

@@ -1,6 +1,7 @@
 """TV events against the database: extract with newsagg.events, hand plain values to models.events.
 
 - store_events: the ingest hook, for freshly linked articles, in the caller's transaction;
+- fold_batch: what both use to store a batch's events (folding in newsagg.event_fold, in memory);
 - reprocess: re-extract every stored article after rule changes and rebuild the facts.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models import events as store
+from newsagg.event_fold import Folder
 from newsagg.events import Event, ShowNames, extract_events
 
 
@@ -26,6 +28,25 @@ def event_values(e: Event) -> dict[str, Any]:
 
 def _values(events: Sequence[Event]) -> list[dict[str, Any]]:
     return [event_values(e) for e in events]
+
+
+def fold_batch(session: Session, items: Sequence[tuple[int, datetime, int | None, int | None, Sequence[Event]]]) -> int:
+    """Replace the events of a batch of articles (id, published_at, story id, source id, events), given
+    oldest first, and fold them into facts: one read of what they can touch, folding in memory, bulk
+    writes (no commit). Returns the events stored."""
+    if not items:
+        return 0
+    values = [(aid, at, story, source, _values(events)) for aid, at, story, source, events in items]
+    pairs = {(v["show_id"], v["type"]) for *_, vs in values for v in vs}
+    facts, reports = store.fold_state(session, pairs, min(i[1] for i in items), max(i[1] for i in items),
+                                      [i[0] for i in items], [i[2] for i in items if i[2] is not None])
+    folder = Folder(facts, reports, store.FOLD_WINDOW)
+    for aid, at, story, source, vs in values:
+        folder.article(aid, at, story, source, vs)
+    c = folder.changes()
+    store.write_fold(session, c.articles, c.new_facts, c.updated_facts, c.deleted_facts, c.moved_reports,
+                     c.new_reports)
+    return sum(len(vs) for *_, vs in values)
 
 
 @dataclass
@@ -43,15 +64,16 @@ def reprocess(session: Session, since: datetime | None = None, batch: int = 500)
     if since is None:
         store.delete_all(session)
     for start in range(0, len(ids), batch):
+        items = []
         for art in store.articles(session, ids[start:start + batch]):
             links = store.stored_links(session, art.id)
             names = {sid: ShowNames(aliases=aliases, network=network) for sid, (aliases, network)
                      in store.show_aliases(session, [l.show_id for l in links]).items()}
             events = extract_events(art.title, art.summary or "", art.body or "", links,
                                     published_at=art.published_at, names=names) if links else []
-            result.events += store.write_article_events(session, art.id, art.published_at, art.story_id,
-                                                        _values(events))
-            result.articles += 1
+            items.append((art.id, art.published_at, art.story_id, art.source_id, events))
+        result.events += fold_batch(session, items)
+        result.articles += len(items)
         session.commit()
     result.facts = store.fact_count(session)
     return result
@@ -72,8 +94,6 @@ def store_events(session: Session, articles: Sequence[Any], ids: Sequence[int], 
                      for l in links if l.show_id in linker.shows}
         extracted.append((a, aid, extract_events(a.title, a.summary or "", a.body or "", links,
                                                  published_at=a.published_at, names=names)))
-    stored = 0
-    stories = store.story_ids(session, ids)
-    for a, aid, events in extracted:
-        stored += store.write_article_events(session, aid, a.published_at, stories.get(aid), _values(events))
-    return stored
+    meta = store.story_sources(session, ids)
+    return fold_batch(session, [(aid, a.published_at, *meta.get(aid, (None, None)), events)
+                                for a, aid, events in extracted])
