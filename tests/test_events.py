@@ -96,6 +96,18 @@ def test_bad_input_no_exception(title: str, body: str) -> None:
         assert events == []
 
 
+def test_html_body_reads_like_its_text() -> None:
+    """HTML goes through the one HTML-to-text: blocks are paragraphs, scripts are never read."""
+    plain = extract_events("Netflix Renews 'Ozark'", "", "Netflix renewed Ozark for season 4.\n\nIt returns in 2021.",
+                           link("Ozark"), published_at=WHEN)
+    marked = extract_events("Netflix Renews 'Ozark'", "",
+                            "<p>Netflix <em>renewed</em> Ozark for season&nbsp;4.</p>"
+                            "<script>var s = 'Netflix cancelled Ozark';</script><p>It returns in 2021.</p>",
+                            link("Ozark"), published_at=WHEN)
+    assert [(e.type, e.season, e.status) for e in marked] == [(e.type, e.season, e.status) for e in plain]
+    assert "renewed" in {e.type for e in marked} and "cancelled" not in {e.type for e in marked}
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300), st.text(max_size=300))
 def test_arbitrary_text_never_raises_and_only_linked_shows(title: str, body: str) -> None:

@@ -6,9 +6,10 @@ import html
 import re
 from dataclasses import dataclass
 
+from newsagg.normalize.text import html_to_text
+
 MAX_BODY_CHARS = 40_000  # trade news puts the news first; a very long body costs nothing past this
 
-_TAG = re.compile(r"<(?:script|style)\b.*?</(?:script|style)>|<[^>]{0,2000}>", re.I | re.S)
 _LOOKS_HTML = re.compile(r"<(?:/?(?:p|div|em|i|b|strong|cite|br|span|a|h[1-6]|li|ul|ol|blockquote|script|style)\b)", re.I)
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
@@ -38,9 +39,8 @@ def clean(text: str) -> str:
     if not text:
         return ""
     if "<" in text and _LOOKS_HTML.search(text):
-        text = re.sub(r"(?i)<(?:br|/p|/div|/li|/h[1-6])\b[^>]*>", "\n", text)
-        text = _TAG.sub(" ", text)
-    if "&" in text:
+        text = html_to_text(text)  # the one HTML-to-text: blocks become blank-line paragraphs
+    elif "&" in text:
         text = html.unescape(text)
     # Replace only the characters present: str.translate walks every character of a long body.
     for char, plain in _QUOTE_PAIRS:
