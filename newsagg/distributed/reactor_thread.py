@@ -57,11 +57,3 @@ def call(fn: Callable[[], Any]) -> Future[Any]:
     reactor.callFromThread(on_reactor)  # type: ignore[attr-defined]
     return future
 
-
-def stop_reactor() -> None:
-    if _started is None:
-        return
-    from twisted.internet import reactor
-
-    reactor.callFromThread(reactor.stop)  # type: ignore[attr-defined]
-    _started.join(10)
