@@ -400,24 +400,27 @@ def test_a_crawl_that_raises_is_recorded_and_the_worker_goes_on(tmp_path: Path, 
 def test_database_connections_terminated_under_load_tasks_are_retried(tmp_path: Path, postgres_url: str,
                                                                       one_worker) -> None:
     """Stands in for a PostgreSQL restart (the server is shared, so it is not restarted): every
-    connection of this worker is terminated twice while it crawls."""
+    connection of this worker is terminated while it crawls, and again while a retried crawl runs."""
     start, queue, env = one_worker
     app_name = f"newsagg-test-{uuid.uuid4().hex[:8]}"
     url = f"{postgres_url}&application_name={app_name}"
     names = [f"s{i}" for i in range(5)]
     with FixtureServer() as server:
-        _serve_sources(server, names, 4, 0.3)
+        # slow pages keep each crawl running for a second or more: the terminations must land mid-crawl
+        _serve_sources(server, names, 4, 1.0)
         reg = _registry(tmp_path, server.base_url, names)
         worker = start()
         _dispatch(env, reg, url)
         terminated = 0
+        hit_runs: set[int] = set()
         deadline = time.monotonic() + 60
         while terminated < 2 and time.monotonic() < deadline:
-            if _rows(postgres_url, "SELECT count(*) FROM crawl_runs WHERE status = 'running'")[0][0]:
-                time.sleep(0.4)
-                terminated += 1 if _rows(postgres_url, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                                       "WHERE application_name = :n", n=app_name)[0][0] else 0
-                time.sleep(1.5)
+            running = {r[0] for r in _rows(postgres_url, "SELECT id FROM crawl_runs WHERE status = 'running'")}
+            if running - hit_runs:  # a crawl not yet cut (the first, then a retried one)
+                if _rows(postgres_url, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                       "WHERE application_name = :n", n=app_name)[0][0]:
+                    terminated += 1
+                    hit_runs |= running
             time.sleep(0.1)
         assert terminated == 2
         settled = ("SELECT count(DISTINCT source_id) FILTER (WHERE status = 'ok'), "
