@@ -121,16 +121,25 @@ def memory_kb(pid: int, key: str = "VmRSS") -> tuple[int, int]:
     return (values[0] if values else 0), sum(values)
 
 
-class Workers:
-    """k `newsagg worker -c 1` processes on a fresh queue."""
+def machine_busy() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat (idle and iowait are not busy)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:8]]
+    return sum(fields) - fields[3] - fields[4], sum(fields)
 
-    def __init__(self, k: int, env: dict[str, str]) -> None:
+
+class Workers:
+    """k `newsagg worker -c 1` processes on a fresh queue; pinned: worker i runs on core i only
+    (taskset), so its extraction pool is one process (the pool is sized to the allowed cores)."""
+
+    def __init__(self, k: int, env: dict[str, str], pinned: bool = False) -> None:
         self.queue = f"newsagg-bench-{uuid.uuid4().hex[:8]}"
         self.env = {**env, "NEWSAGG_QUEUE": self.queue}
         self.procs = []
         for i in range(k):
             args = [sys.executable, "-m", "newsagg.cli", "worker", "-c", "1", "-Q", self.queue, "-n",
                     f"b{i}-{self.queue}@localhost", "-l", "WARNING"]
+            if pinned:
+                args = ["taskset", "-c", str(i % (os.cpu_count() or 1)), *args]
             for s in CRAWL_SETTINGS:
                 args += ["-s", s]
             self.procs.append(subprocess.Popen(args, env=self.env, cwd=str(ROOT), stdout=subprocess.DEVNULL,
@@ -178,7 +187,8 @@ def _wait_runs(url: str, n: int, timeout: float = 3600) -> None:
 
 
 def throughput(mode: str, names: list[str], reg: Path, env: dict[str, str]) -> dict[str, float]:
-    """items/s from the start of the crawl (or of the dispatch) to the last run record."""
+    """items/s from the start of the crawl (or of the dispatch) to the last run record, and how
+    many of the machine's cores were busy meanwhile (everything: crawl, PostgreSQL, the page server)."""
     schema, url = _schema()
     try:
         _cli("db", "upgrade", "--db", url, env=env)
@@ -186,25 +196,31 @@ def throughput(mode: str, names: list[str], reg: Path, env: dict[str, str]) -> d
             args = ["crawl", "--sources", str(reg), "--db", url]
             for s in CRAWL_SETTINGS:
                 args += ["-s", s]
+            busy0 = machine_busy()
             started = time.monotonic()
             _cli(*args, env=env)
             elapsed = time.monotonic() - started
         else:
-            workers = Workers(int(mode.split()[0]), env)
+            workers = Workers(int(mode.split()[0]), env, pinned="core" in mode)
             try:
                 workers.ready()
+                busy0 = machine_busy()
                 started = time.monotonic()
                 subprocess.run([sys.executable, str(ROOT / "scheduler.py"), "run-due", "--dispatch", "--sources",
                                 str(reg), "--db", url], env=workers.env, check=True, capture_output=True)
                 _wait_runs(url, len(names))
                 elapsed = time.monotonic() - started
             finally:
+                busy1 = machine_busy()
                 workers.stop()
+        if mode == "in-process":
+            busy1 = machine_busy()
         items = _scalar(url, "SELECT count(*) FROM articles")
     finally:
         _drop(schema)
+    cores = (os.cpu_count() or 1) * (busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1])
     return {"mode": mode, "sources": len(names), "items": items, "seconds": round(elapsed, 2),
-            "items_per_s": round(items / elapsed, 2)}
+            "items_per_s": round(items / elapsed, 2), "cores_busy": round(cores, 2)}
 
 
 def steady_state(names: list[str], reg: Path, env: dict[str, str], polls: int, catalogue: bool) -> dict[str, object]:
@@ -401,6 +417,7 @@ TARGETS = (  # (what, figure's path in the result, comparison, bound): issue #16
     ("unchanged-feed poll, worker CPU ms", ("steady_state", "cpu_ms_per_poll"), "<=", 50),
     ("one worker / in-process crawl", ("ratios", "one_worker_vs_in_process"), ">=", 0.8),
     ("two workers / one worker (2 cores)", ("ratios", "two_workers_vs_one"), ">=", 1.7),
+    ("two workers / one worker, each pinned to one core", ("ratios", "two_pinned_workers_vs_one_pinned"), ">=", 1.7),
     ("peak RSS of a worker process, MB (12k shows)", ("steady_state", "peak_rss_mb", "worker"), "<=", 400),
     ("worker RSS growth, MB per 1,000 tasks", ("steady_state", "rss_mb_per_1000_tasks"), "<=", 1.0),
 )
@@ -417,6 +434,12 @@ def verdicts(result: dict) -> list[str]:
             continue
         ok = value <= bound if op == "<=" else value >= bound
         lines.append(f"  {'PASS' if ok else 'FAIL'}  {what}: {value} (target {op} {bound})")
+    for r in result.get("throughput", []):
+        lines.append(f"  info  {r['mode']}: {r['items_per_s']} items/s with {r['cores_busy']} of "
+                     f"{os.cpu_count()} cores busy (whole machine)")
+    bound = (result.get("ratios") or {}).get("two_workers_vs_one_bound")  # type: ignore[union-attr]
+    if bound:
+        lines.append(f"  info  a second unpinned worker can add at most the idle cores: bound {bound}x")
     for r in result.get("story_lock", []):
         lines.append(f"  info  story lock, {r['writers']} writer(s): waiting {r['lock_wait_share']:.0%} and holding "
                      f"{r['lock_held_share']:.0%} of ingest time, {r['articles_per_s_writing']} articles/s")
@@ -451,12 +474,19 @@ def main() -> None:
                                      page_window="0"))
         if "throughput" not in skip:
             runs = []
-            for mode in ("in-process", "1 worker", "2 workers"):
+            for mode in ("in-process", "1 worker", "2 workers", "1 worker on 1 core", "2 workers on 1 core each"):
                 runs.append(throughput(mode, names, reg, env))
                 print(json.dumps(runs[-1]), flush=True)
             result["throughput"] = runs
-            result["ratios"] = {"one_worker_vs_in_process": round(runs[1]["items_per_s"] / runs[0]["items_per_s"], 2),
-                                "two_workers_vs_one": round(runs[2]["items_per_s"] / runs[1]["items_per_s"], 2)}
+            rate = {r["mode"]: r["items_per_s"] for r in runs}
+            cpus = os.cpu_count() or 1
+            result["ratios"] = {
+                "one_worker_vs_in_process": round(rate["1 worker"] / rate["in-process"], 2),
+                "two_workers_vs_one": round(rate["2 workers"] / rate["1 worker"], 2),
+                # the most a second worker could add: the cores one worker left idle
+                "two_workers_vs_one_bound": round(cpus / max(runs[1]["cores_busy"], 1e-9), 2),
+                "two_pinned_workers_vs_one_pinned": round(rate["2 workers on 1 core each"]
+                                                         / rate["1 worker on 1 core"], 2)}
             print(json.dumps(result["ratios"]), flush=True)
         if "steady" not in skip:
             result["steady_state"] = steady_state(names, reg, env, args.polls, not args.no_catalogue)

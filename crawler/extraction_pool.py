@@ -13,7 +13,7 @@ warm-up page), and the reactor keeps fetching while pages are parsed.
   rebuilt and each page that was in it is tried once more alone, in a one-process pool;
   the page that kills that one too fails with ExtractionCrashed, which the spider
   counts as that page's error (the item is kept from the feed data).
-* NEWSAGG_EXTRACT_PROCESSES sets the size (default: CPU count); 0 extracts on the
+* NEWSAGG_EXTRACT_PROCESSES sets the size (default: the cores this process may use); 0 extracts on the
   reactor thread as before.
 """
 
@@ -40,7 +40,9 @@ def pool_size() -> int:
     from newsagg import settings
 
     value = settings.value(PROCESSES_ENV)
-    return max(0, value) if value is not None else (os.cpu_count() or 1)
+    # the cores this process may run on (taskset, cgroup cpusets), not the machine's: a worker
+    # pinned to one core gets a one-process pool instead of oversubscribing that core
+    return max(0, value) if value is not None else len(os.sched_getaffinity(0))
 
 
 def _exit_with(owner: int) -> None:

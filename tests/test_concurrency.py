@@ -271,3 +271,21 @@ def test_a_story_decided_after_a_later_writers_commit_is_replayed_by_it(postgres
     assert ids[first.canonical_url] < ids["https://deadline.com/jj-2/"]  # A's id came first
     assert copy_of == ids[first.canonical_url]
     assert stories == [3]
+
+
+def test_extraction_pool_is_sized_to_the_cores_the_process_may_use() -> None:
+    """A worker pinned to one core (taskset, a cgroup cpuset) gets a one-process pool, not one
+    process per core of the machine fighting over its single core."""
+    import os
+    import subprocess
+    import sys
+
+    if len(os.sched_getaffinity(0)) < 2:
+        import pytest
+
+        pytest.skip("needs a process allowed on at least 2 cores")
+    code = ("import os; from crawler.extraction_pool import pool_size; a = pool_size(); "
+            "os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); print(a, pool_size())")
+    env = {k: v for k, v in os.environ.items() if k != "NEWSAGG_EXTRACT_PROCESSES"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.split() == [str(len(os.sched_getaffinity(0))), "1"]

@@ -16,7 +16,7 @@ import typer
 def worker(
     concurrency: Annotated[Optional[int], typer.Option(
         "--concurrency", "-c", help="Crawls at once in this worker (threads sharing one reactor; page extraction uses "
-                                   "every core through the process pool) (default: the CPU count)")]
+                                   "every core through the process pool) (default: the cores this process may use)")]
     = None,
     queues: Annotated[Optional[str], typer.Option(
         "--queues", "-Q", help="Comma-separated queues to consume [env: NEWSAGG_QUEUE; default newsagg]")] = None,
@@ -52,7 +52,7 @@ def worker(
     argv = ["worker", "--loglevel", loglevel.upper(), "--queues", queues or default_queue(),
             "--hostname", hostname or f"newsagg@{socket.gethostname()}-{os.getpid()}",
             "--without-gossip", "--without-mingle", "--pool", "threads",
-            "--concurrency", str(concurrency or os.cpu_count() or 1)]
+            "--concurrency", str(concurrency or len(os.sched_getaffinity(0)))]
     if logfile:
         argv += ["--logfile", logfile]
     from newsagg.distributed.runtime import worker_runtime
