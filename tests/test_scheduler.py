@@ -89,30 +89,33 @@ def test_overlapping_run_exits_at_once_with_the_lock_message(tmp_path: Path) -> 
     assert _q(db, "SELECT count(*) FROM crawl_runs") == [(0,)]
 
 
+def _age_runs(db: Path, by: timedelta) -> None:
+    """Move every run record `by` into the past: time passes for the scheduler without sleeping
+    (a loaded machine that is slow to start the scheduler cannot overshoot a window)."""
+    fmt = "%Y-%m-%d %H:%M:%S.%f"
+    with sqlite3.connect(db) as conn:
+        for rid, started, finished in conn.execute("SELECT id, started_at, finished_at FROM crawl_runs").fetchall():
+            shifted = [(datetime.fromisoformat(v) - by).strftime(fmt) if v else v for v in (started, finished)]
+            conn.execute("UPDATE crawl_runs SET started_at = ?, finished_at = ? WHERE id = ?", (*shifted, rid))
+
+
 def test_failing_source_backs_off_and_recovers(tmp_path: Path) -> None:
     with FixtureServer() as server:
         server.set("/a/feed", Resource(b"down", "text/plain", status=500))
-        reg = _registry(tmp_path, server.base_url, {"a": ["/a/feed"]}, "8s")
+        reg = _registry(tmp_path, server.base_url, {"a": ["/a/feed"]}, "1h")
         db = tmp_path / "s.db"
         args = ("run-due", "--sources", str(reg), "--db", str(db))
         failed = _scheduler(*args)
         assert failed.returncode == 1 and "HTTP 500" in failed.stderr
         requests_after_failure = server.count("/a/feed")
-        started = datetime.fromisoformat(_q(db, "SELECT started_at FROM crawl_runs")[0][0]).replace(
-            tzinfo=timezone.utc)
-
-        def sleep_until(offset: float) -> None:
-            time.sleep(max(0.0, (started + timedelta(seconds=offset) - datetime.now(timezone.utc)).total_seconds()))
-
-        # 8 s, not less: the check below must start before the backoff ends even when a loaded machine
-        # takes seconds to start the scheduler process.
-        sleep_until(8.3)  # the 8 s interval passed, but the backoff (2 x 8 s) has not
+        _age_runs(db, timedelta(minutes=70))  # the 1 h interval passed, but the backoff (2 x 1 h) has not
         assert _scheduler(*args).returncode == 0
         assert server.count("/a/feed") == requests_after_failure
         server.set("/a/feed", Resource(_rss(server.base_url, "a", 3), "application/rss+xml"))
-        sleep_until(16.3)
+        _age_runs(db, timedelta(minutes=60))  # now 2 h 10 min after the failure: due again
         recovered = _scheduler(*args)
         assert recovered.returncode == 0, recovered.stderr
+        assert server.count("/a/feed") == requests_after_failure + 1
     assert _q(db, "SELECT status, items_new FROM crawl_runs ORDER BY id") == [("failed", 0), ("ok", 3)]
 
 
