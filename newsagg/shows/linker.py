@@ -26,6 +26,7 @@ from newsagg.shows.seasons import assign_seasons
 __all__ = ["LINK_THRESHOLD", "ShowLinker"]
 
 CLASSIC_EPISODES = 50  # a show this long is still discussed years after it ended
+WEAKEST_BOOSTED = 0.45  # the weakest best mention that a second one can lift to the threshold
 # Bump when a linker change alters its output: stored links then count as stale (`shows relink --stale-only`).
 LINKER_REVISION = 2
 
@@ -97,11 +98,21 @@ class ShowLinker:
     def _score(self, by_show: dict[int, list[Mention]], year: float | None) -> list[tuple[ShowLink, list[Mention]]]:
         scored: list[tuple[ShowLink, list[Mention]]] = []
         for sid, ms in by_show.items():
+            if len(ms) == 1:
+                conf = ms[0].evidence
+                if conf < LINK_THRESHOLD:
+                    continue  # one weak mention: nothing below raises it (the era factor is at most 1)
+                ev = [conf]
+            else:
+                ev = sorted([m.evidence for m in ms], reverse=True)
+                conf = ev[0]
+                if conf < WEAKEST_BOOSTED:
+                    continue  # too weak to be raised to the threshold: most candidates of a long article
             show = self.shows[sid]
-            ev = [ms[0].evidence] if len(ms) == 1 else sorted([m.evidence for m in ms], reverse=True)
-            conf = ev[0]
-            if 0.45 <= conf < LINK_THRESHOLD and show.notable and len(ev) >= 2 and ev[1] >= 0.25:
+            if WEAKEST_BOOSTED <= conf < LINK_THRESHOLD and show.notable and len(ev) >= 2 and ev[1] >= 0.25:
                 conf = 0.55  # a known show named twice in a television context ("Emmerdale ... Emmerdale airs")
+            elif conf < LINK_THRESHOLD:
+                continue
             # Only a show with one convincing mention gets credit for the others.
             for extra in (ev[1:4] if conf >= LINK_THRESHOLD else ()):
                 conf += (1 - conf) * extra * 0.3

@@ -120,7 +120,9 @@ def extends_name(norm: str, start: int, end: int, in_tc_title: bool) -> bool:
     """Part of a longer capitalised name: "Hannibal Buress", "the Empire State Building"."""
     if in_tc_title:
         return False
-    if norm[end:end + 1].isspace():  # \s, as the regex sees it: most mentions are followed by a space
+    # \s, as the regex sees it: most mentions are followed by a space, and then by a lower-case word,
+    # which _WORD_RIGHT (spaces, then a capital) cannot match: it runs only before a capital or more spaces.
+    if norm[end:end + 1].isspace() and ("A" <= norm[end + 1:end + 2] <= "Z" or norm[end + 1:end + 2].isspace()):
         right = _WORD_RIGHT.match(norm, end, end + 30)
         if right and strip_possessive(right.group(1).lower()) not in cues.FOLLOWERS:
             return True
