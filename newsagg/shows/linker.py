@@ -11,6 +11,7 @@ Plain Python (no Scrapy, no database). Steps, one module each:
 from __future__ import annotations
 
 from datetime import datetime
+from operator import attrgetter
 from typing import Iterable, Sequence
 
 from newsagg.records import ShowLink
@@ -29,6 +30,19 @@ CLASSIC_EPISODES = 50  # a show this long is still discussed years after it ende
 WEAKEST_BOOSTED = 0.45  # the weakest best mention that a second one can lift to the threshold
 # Bump when a linker change alters its output: stored links then count as stale (`shows relink --stale-only`).
 LINKER_REVISION = 2
+
+
+_START = attrgetter("start")
+_FIELD = attrgetter("field")
+
+
+def _salience(item: tuple[ShowLink, list[Mention]]) -> tuple[int, int, int, int]:
+    """In the headline first, then how often, then how early (the mentions scanned in C)."""
+    ms = item[1]
+    first = min(map(_START, ms))
+    if "title" in map(_FIELD, ms):
+        return (1, -first, len(ms), -first)
+    return (0, 0, len(ms), -first)
 
 
 def linker_fingerprint() -> str:
@@ -128,17 +142,10 @@ class ShowLinker:
             scored.append((ShowLink(show_id=sid, title=show.title, confidence=round(min(conf, 0.99), 3),
                                     found_in=found_in), ms))
 
-        def salience(item: tuple[ShowLink, list[Mention]]) -> tuple[int, int, int, float]:
-            """In the headline first, then how often, then how early."""
-            ms = item[1]
-            in_title = sum(m.field == "title" for m in ms)
-            first = min(m.start for m in ms)
-            return (1 if in_title else 0, -first if in_title else 0, len(ms), -first)
-
-        scored.sort(key=salience, reverse=True)
+        scored.sort(key=_salience, reverse=True)
         if scored:
             top_link, top = scored[0]
-            in_title = any(m.field == "title" for m in top)
+            in_title = "title" in map(_FIELD, top)
             runner_up = len(scored[1][1]) if len(scored) > 1 else 0
             if in_title or len(top) >= max(2, 2 * runner_up):
                 top_link.primary = True
