@@ -85,7 +85,6 @@ def mention(art: ArticleText, start: int, end: int, alias: Alias) -> Mention | N
         if extends_name(norm, start, end, in_tc_title):
             art.names.add(key)
             return None                      # "Hannibal Buress", "Empire State Building"
-        negative = any_between(art.neg_pos, start - 70, end + 50, start, end)
     left = low[start - 48 if start > 48 else 0:start]
     right = low[end:end + 48]
     tails = left_tails(left)            # the last one to three words: looked up in several lists
@@ -108,6 +107,8 @@ def mention(art: ArticleText, start: int, end: int, alias: Alias) -> Mention | N
                                               else start))
         if alias.plain_words and not caps_informative:
             return None                      # "Late Night Hosts Find ...": ordinary words in a title-case headline
+        # Film or book words near it: looked up only for a mention that survived the checks above.
+        negative = any_between(art.neg_pos, start - 70, end + 50, start, end)
 
     right_adj = is_right_adj(right)
     # A headline "Show: ..." (TVLine, Digital Spy style) names the show first; a headline that is only

@@ -19,10 +19,10 @@ MIN_RATIO = 88
 
 @lru_cache(maxsize=1)
 def _rapidfuzz() -> Any:
-    """rapidfuzz.fuzz, imported on first use (once, not per article)."""
-    from rapidfuzz import fuzz
+    """rapidfuzz (fuzz, process), imported on first use (once, not per article)."""
+    from rapidfuzz import fuzz, process
 
-    return fuzz
+    return fuzz, process
 
 
 def _unmatched_spans(art: ArticleText, matcher: AliasMatcher, matched: set[tuple[int, int]]) -> dict[str, list[int]]:
@@ -43,12 +43,15 @@ def _unmatched_spans(art: ArticleText, matcher: AliasMatcher, matched: set[tuple
 
 
 def _closest(key: str, matcher: AliasMatcher) -> str | None:
+    """The most similar candidate title (the first of equals), scored in C; the word checks run only
+    on the few candidates close enough."""
     words = key.split()
     n_words, n_chars = len(words), len(key)
     digits = [w for w in words if w.isdigit()]
-    fuzz = _rapidfuzz()
-    best: tuple[float, str] | None = None
-    for cand_key in matcher.fuzzy_candidates(key):
+    fuzz, process = _rapidfuzz()
+    # Best first, equals in candidate order.
+    for cand_key, _, _ in process.extract(key, matcher.fuzzy_candidates(key), scorer=fuzz.ratio,
+                                          score_cutoff=MIN_RATIO, limit=None):
         cand_words = cand_key.split()
         if len(cand_words) != n_words or abs(len(cand_key) - n_chars) > 3:
             continue
@@ -56,10 +59,8 @@ def _closest(key: str, matcher: AliasMatcher) -> str | None:
             continue  # "Ride Along 2" is not "Ride Along"
         if n_words == 1 and (key.startswith(cand_key) or cand_key.startswith(key)):
             continue  # one word inflected is another word: "Hustlers" is not "The Hustler"
-        score = fuzz.ratio(key, cand_key)
-        if score >= MIN_RATIO and (best is None or score > best[0]):
-            best = (score, cand_key)
-    return best[1] if best else None
+        return cand_key
+    return None
 
 
 def add_fuzzy(by_show: dict[int, list[Mention]], shows: dict[int, Show], matcher: AliasMatcher,

@@ -11,6 +11,7 @@ Plain Python (no Scrapy, no database). Steps, one module each:
 from __future__ import annotations
 
 from datetime import datetime
+from operator import attrgetter
 from typing import Iterable, Sequence
 
 from newsagg.records import ShowLink
@@ -26,8 +27,22 @@ from newsagg.shows.seasons import assign_seasons
 __all__ = ["LINK_THRESHOLD", "ShowLinker"]
 
 CLASSIC_EPISODES = 50  # a show this long is still discussed years after it ended
+WEAKEST_BOOSTED = 0.45  # the weakest best mention that a second one can lift to the threshold
 # Bump when a linker change alters its output: stored links then count as stale (`shows relink --stale-only`).
 LINKER_REVISION = 2
+
+
+_START = attrgetter("start")
+_FIELD = attrgetter("field")
+
+
+def _salience(item: tuple[ShowLink, list[Mention]]) -> tuple[int, int, int, int]:
+    """In the headline first, then how often, then how early (the mentions scanned in C)."""
+    ms = item[1]
+    first = min(map(_START, ms))
+    if "title" in map(_FIELD, ms):
+        return (1, -first, len(ms), -first)
+    return (0, 0, len(ms), -first)
 
 
 def linker_fingerprint() -> str:
@@ -97,11 +112,21 @@ class ShowLinker:
     def _score(self, by_show: dict[int, list[Mention]], year: float | None) -> list[tuple[ShowLink, list[Mention]]]:
         scored: list[tuple[ShowLink, list[Mention]]] = []
         for sid, ms in by_show.items():
+            if len(ms) == 1:
+                conf = ms[0].evidence
+                if conf < LINK_THRESHOLD:
+                    continue  # one weak mention: nothing below raises it (the era factor is at most 1)
+                ev = [conf]
+            else:
+                ev = sorted([m.evidence for m in ms], reverse=True)
+                conf = ev[0]
+                if conf < WEAKEST_BOOSTED:
+                    continue  # too weak to be raised to the threshold: most candidates of a long article
             show = self.shows[sid]
-            ev = [ms[0].evidence] if len(ms) == 1 else sorted([m.evidence for m in ms], reverse=True)
-            conf = ev[0]
-            if 0.45 <= conf < LINK_THRESHOLD and show.notable and len(ev) >= 2 and ev[1] >= 0.25:
+            if WEAKEST_BOOSTED <= conf < LINK_THRESHOLD and show.notable and len(ev) >= 2 and ev[1] >= 0.25:
                 conf = 0.55  # a known show named twice in a television context ("Emmerdale ... Emmerdale airs")
+            elif conf < LINK_THRESHOLD:
+                continue
             # Only a show with one convincing mention gets credit for the others.
             for extra in (ev[1:4] if conf >= LINK_THRESHOLD else ()):
                 conf += (1 - conf) * extra * 0.3
@@ -117,17 +142,10 @@ class ShowLinker:
             scored.append((ShowLink(show_id=sid, title=show.title, confidence=round(min(conf, 0.99), 3),
                                     found_in=found_in), ms))
 
-        def salience(item: tuple[ShowLink, list[Mention]]) -> tuple[int, int, int, float]:
-            """In the headline first, then how often, then how early."""
-            ms = item[1]
-            in_title = sum(m.field == "title" for m in ms)
-            first = min(m.start for m in ms)
-            return (1 if in_title else 0, -first if in_title else 0, len(ms), -first)
-
-        scored.sort(key=salience, reverse=True)
+        scored.sort(key=_salience, reverse=True)
         if scored:
             top_link, top = scored[0]
-            in_title = any(m.field == "title" for m in top)
+            in_title = "title" in map(_FIELD, top)
             runner_up = len(scored[1][1]) if len(scored) > 1 else 0
             if in_title or len(top) >= max(2, 2 * runner_up):
                 top_link.primary = True

@@ -63,7 +63,7 @@ def quoted_spans(norm: str) -> dict[int, int]:
 class QuoteIndex:
     """One article's quoted spans, indexed by end and by start (the per-mention checks look up, not scan)."""
 
-    __slots__ = ("quotes", "by_end", "starts", "longest")
+    __slots__ = ("quotes", "by_end", "starts", "longest", "covered")
 
     def __init__(self, quotes: dict[int, int]) -> None:
         self.quotes = quotes
@@ -73,6 +73,12 @@ class QuoteIndex:
         self.by_end = by_end
         self.starts = sorted(quotes)
         self.longest = max(qe - qs for qs, qe in quotes.items())
+        # covered[i]: some quoted span holds offset i. A mention whose first offset no span holds is
+        # inside none (most mentions): inside() then answers without a search.
+        covered = bytearray(max(quotes.values()) + 1)
+        for qs, qe in quotes.items():
+            covered[qs:qe] = b"\x01" * (qe - qs)
+        self.covered = covered
 
     def is_quoted(self, start: int, end: int, norm: str) -> bool:
         """The mention is a whole quoted span, or one after an owner's name ("'Marvel's Jessica Jones'")."""
@@ -87,6 +93,8 @@ class QuoteIndex:
 
     def inside(self, start: int, end: int) -> bool:
         """A word of a longer quoted title ("Orange Is the New Black")."""
+        if start >= len(self.covered) or not self.covered[start]:
+            return False
         starts, quotes = self.starts, self.quotes
         i = bisect_left(starts, start - self.longest)   # a span starting earlier cannot reach `end`
         n = len(starts)
@@ -120,14 +128,18 @@ def extends_name(norm: str, start: int, end: int, in_tc_title: bool) -> bool:
     """Part of a longer capitalised name: "Hannibal Buress", "the Empire State Building"."""
     if in_tc_title:
         return False
-    if norm[end:end + 1].isspace():  # \s, as the regex sees it: most mentions are followed by a space
-        right = _WORD_RIGHT.match(norm, end, end + 30)
-        if right and strip_possessive(right.group(1).lower()) not in cues.FOLLOWERS:
-            return True
+    # \s, as the regex sees it: most mentions are followed by a space, and then by a lower-case word,
+    # which _WORD_RIGHT (spaces, then a capital) cannot match: it runs only before a capital or more spaces.
+    if norm[end:end + 1].isspace():
+        after = norm[end + 1:end + 2]
+        if "A" <= after <= "Z" or after.isspace():
+            right = _WORD_RIGHT.match(norm, end, end + 30)
+            if right and strip_possessive(right.group(1).lower()) not in cues.FOLLOWERS:
+                return True
     # The word before, as r"([A-Za-z][\w'-]*)(\s+)$" finds it in norm[start - 30:start], without a regex scan.
     if start == 0 or not norm[start - 1].isspace():
         return False  # no space before: rstrip() below would strip nothing
-    window = norm[max(0, start - 30):start]
+    window = norm[start - 30 if start > 30 else 0:start]
     stripped = window.rstrip()
     if not stripped:
         return False

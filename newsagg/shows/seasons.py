@@ -4,6 +4,7 @@ mention, in the same sentence or the sentence after)."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from operator import itemgetter
 
 from newsagg.records import ShowLink
 from newsagg.shows import cues
@@ -30,11 +31,11 @@ def assign_seasons(links: list[tuple[ShowLink, list[Mention]]], low: str, norm: 
     """Appends each season number found to the seasons of the link it belongs to (sorted at the end)."""
     if not links:
         return
-    points = sorted((m.start, m.end, link) for link, ms in links for m in ms)
     found = cues.season_mentions(low, norm)
     if not found:
-        return
-    starts = [p[0] for p in points]
+        return  # most articles name no season: the mentions need no ordering
+    points = sorted((m.start, m.end, link) for link, ms in links for m in ms)
+    starts = list(map(itemgetter(0), points))
     longest = max(p[1] - p[0] for p in points)
     primary = next((link for link, _ in links if link.primary), None)
     for pos, season_end, n in found:
