@@ -17,16 +17,29 @@ as event extraction writes them.
 Same arguments, same rows (ids included): runs are comparable across machines and backends.
 The schema comes from the Alembic migrations (models.db.open_database); rows go in with
 executemany (SQLite, one transaction) or COPY (PostgreSQL). The database must have no
-articles yet. For PostgreSQL in a fresh schema:
-    CREATE SCHEMA bench; then --db 'postgresql+psycopg://127.0.0.1:5432/test?options=-csearch_path%3Dbench'
+articles yet. For PostgreSQL, in its own database (1M articles: ~4.5 GB, tests unaffected):
+    psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE scale1m'
+    python bench/make_synthetic_db.py --db postgresql+psycopg://postgres@127.0.0.1:5432/scale1m --articles 1000000
+or in a fresh schema: CREATE SCHEMA bench; --db '...:5432/test?options=-csearch_path%3Dbench'.
+
+PostgreSQL load: --jobs connections (default 2) COPY the batches and then build the secondary
+indexes at once (with more than one, a superuser's: foreign-key triggers are skipped, the
+planned ids satisfy them). Parsing every body for the generated `search` column is most of a
+load's cost (~1.3 ms an article), so by default the bodies' vectors are composed from the
+vectors of the pool paragraphs they are made of (same lexemes and weights as the column's
+expression; positions may differ by a stopword at a paragraph's end), the column is made a
+plain one for the load and a trigger then keeps it as the expression says for rows written
+later. --exact-search keeps the migration's generated column (about 2x slower).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import queue
 import random
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -106,19 +119,29 @@ class TextPool:
             words = rng.choices(vocab, weights, k=rng.randint(30, 110))
             self.paragraphs.append(" ".join(words).capitalize() + ".")
         self.rng = rng
+        # Which paragraphs the last body and summary were made of (PostgreSQL composes their
+        # search vectors from the paragraphs' vectors).
+        self.last_body: list[int] = []
+        self.last_summary = 0
 
     def body(self, lead: str) -> str:
         # Lognormal sizes: median ~3 KB, 10% under ~1.4 KB, 10% over ~6.5 KB (real article pages).
         target = min(20_000, int(self.rng.lognormvariate(8.0, 0.6)))
-        parts, size = [lead], len(lead)
+        parts, size, self.last_body = [lead], len(lead), []
         while size < target:
-            p = self.paragraphs[self.rng.randrange(len(self.paragraphs))]
-            parts.append(p)
-            size += len(p) + 2
+            i = self.rng.randrange(len(self.paragraphs))
+            self.last_body.append(i)
+            parts.append(self.paragraphs[i])
+            size += len(self.paragraphs[i]) + 2
         return "\n\n".join(parts)
 
     def summary(self) -> str:
-        return self.paragraphs[self.rng.randrange(len(self.paragraphs))][:240]
+        self.last_summary = self.rng.randrange(len(self.paragraphs))
+        return self.paragraphs[self.last_summary][:240]
+
+
+def text_pool(plan: Plan) -> TextPool:
+    return TextPool(random.Random(plan.seed + 1))
 
 
 def _show_rows(plan: Plan, rng: random.Random) -> list[tuple[Any, ...]]:
@@ -155,8 +178,10 @@ def _plan_stories(plan: Plan, rng: random.Random) -> Iterator[tuple[int, datetim
         made += size
 
 
-def generate(plan: Plan) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
-    """Batches of (table, rows) in insertion order. Articles come with their stories' ids known."""
+def generate(plan: Plan, pool: TextPool | None = None, parts: bool = False
+             ) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    """Batches of (table, rows) in insertion order. Articles come with their stories' ids known;
+    with `parts`, each article row ends with (summary paragraph, lead, body paragraphs)."""
     rng = random.Random(plan.seed)
     now = datetime(plan.end.year, plan.end.month, plan.end.day, 23, 59, tzinfo=UTC)
     yield "sources", [(i + 1, name, name.replace("-", " ").title(), f"https://{name}.example/", "UTC", now)
@@ -165,7 +190,7 @@ def generate(plan: Plan) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
     yield "shows", show_rows
     titles = {r[0]: r[1] for r in show_rows}
 
-    pool = TextPool(random.Random(plan.seed + 1))
+    pool = pool or text_pool(plan)
     article_id = story_id = fact_id = event_id = 0
     stories: list[tuple[Any, ...]] = []
     articles: list[tuple[Any, ...]] = []
@@ -203,6 +228,8 @@ def generate(plan: Plan) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
                              f"{article_id:064x}", when, when, dup, None if lone else story_id,
                              f"https://{OUTLETS[src - 1]}.example/img/{article_id}.jpg",
                              f"https://{OUTLETS[src - 1]}.example/feed/"))
+            if parts:
+                articles[-1] += (pool.last_summary, f"{headline}.", pool.last_body)
             for j, show_id in enumerate(shows):
                 links.append((article_id, show_id, round(0.95 - 0.4 * j - rng.random() * 0.1, 3), j == 0,
                               f"[{season}]" if j == 0 else "[]", "title" if j == 0 else "body"))
@@ -273,51 +300,202 @@ def _load_sqlite(raw: Any, plan: Plan) -> dict[str, int]:
     return counts
 
 
-def _load_postgres(raw: Any, plan: Plan) -> dict[str, int]:
+def _phase(name: str, t0: float = time.perf_counter()) -> None:
+    print(f"{time.perf_counter() - t0:7.1f} s  {name}", file=sys.stderr, flush=True)
+
+
+def _secondary_indexes(cur: Any) -> list[tuple[str, str]]:
+    return cur.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+        "AND i.tablename IN ('articles', 'stories', 'article_shows', 'events', 'event_facts') "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname "
+        "AND c.connamespace = current_schema()::regnamespace)"
+    ).fetchall()
+
+
+class _Writers:
+    """`jobs` connections, each taking work from one queue, so PostgreSQL computes the
+    tsvector column (the load's main cost: ~1 ms of parsing per 3 KB body) on several cores."""
+
+    def __init__(self, engine: Any, jobs: int, setup: list[str]) -> None:
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=2 * jobs)
+        self.errors: list[BaseException] = []
+        self.threads = [threading.Thread(target=self._run, args=(engine, setup), daemon=True) for _ in range(jobs)]
+        for t in self.threads:
+            t.start()
+
+    def _run(self, engine: Any, setup: list[str]) -> None:
+        raw = engine.raw_connection()
+        try:
+            conn = raw.driver_connection
+            with conn.cursor() as cur:
+                for sql in setup:
+                    cur.execute(sql)
+                conn.commit()
+                while (job := self.queue.get()) is not None:
+                    if not self.errors:  # after a failure: drain, so the producer never blocks
+                        try:
+                            job(cur)
+                            conn.commit()
+                        except BaseException as exc:  # reported by join()
+                            self.errors.append(exc)
+        finally:
+            raw.close()
+
+    def put(self, job: Any) -> None:
+        if self.errors:
+            raise self.errors[0]
+        self.queue.put(job)
+
+    def join(self) -> None:
+        for _ in self.threads:
+            self.queue.put(None)
+        for t in self.threads:
+            t.join()
+        if self.errors:
+            raise self.errors[0]
+
+
+def _copy_job(table: str, rows: list[tuple[Any, ...]]) -> Any:
+    def job(cur: Any) -> None:
+        with cur.copy(f"COPY {table} ({COLUMNS[table]}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(r)
+    return job
+
+
+# The search column's expression (migration 0003), with the body's part composed from its
+# paragraphs' vectors: `||` shifts the right operand's positions past the left's, so the lexemes
+# and weights are the expression's; positions can differ by a stopword or two at a paragraph's end.
+SEARCH_FN = "_synth_tsv_cat"
+COMPOSED_SEARCH = (
+    "setweight(to_tsvector('english', coalesce(s.title, '')), 'A') || setweight(p.summary, 'B') || "
+    "setweight(to_tsvector('english', s.lead) || coalesce((SELECT " + SEARCH_FN + "(b.body ORDER BY u.n) "
+    "FROM unnest(s.paras) WITH ORDINALITY u(id, n) JOIN _synth_paras b ON b.id = u.id), ''), 'C')"
+)
+SEARCH_EXPR = ("setweight(to_tsvector('english', coalesce({0}title, '')), 'A') || "
+               "setweight(to_tsvector('english', coalesce({0}summary, '')), 'B') || "
+               "setweight(to_tsvector('english', left(coalesce({0}body, ''), 200000)), 'C')")
+
+
+def _composed_articles_job(rows: list[tuple[Any, ...]]) -> Any:
+    """COPY into this session's staging table (body stored uncompressed: read once), then one
+    INSERT ... SELECT that adds the composed search vector."""
+    cols = COLUMNS["articles"]
+    picked = ", ".join(f"s.{c.strip()}" for c in cols.split(","))
+
+    def job(cur: Any) -> None:
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS _stage (LIKE articles INCLUDING DEFAULTS, "
+                    "summary_para int, lead text, paras int[])")
+        cur.execute("ALTER TABLE _stage ALTER COLUMN body SET STORAGE EXTERNAL")
+        cur.execute("TRUNCATE _stage")
+        with cur.copy(f"COPY _stage ({cols}, summary_para, lead, paras) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(r)
+        cur.execute(f"INSERT INTO articles ({cols}, search) SELECT {picked}, {COMPOSED_SEARCH} "
+                    f"FROM _stage s JOIN _synth_paras p ON p.id = s.summary_para")
+    return job
+
+
+def _prepare_composed(cur: Any, pool: TextPool) -> None:
+    """The pool paragraphs' vectors (body and summary), computed once; the column becomes a
+    plain one for the load (a generated column cannot be written)."""
+    cur.execute(f"CREATE AGGREGATE {SEARCH_FN}(tsvector) (SFUNC = tsvector_concat, STYPE = tsvector, "
+                "INITCOND = '')")
+    cur.execute("CREATE UNLOGGED TABLE _synth_paras (id int PRIMARY KEY, body tsvector, summary tsvector)")
+    cur.execute("CREATE TEMP TABLE _text (id int, body text)")
+    with cur.copy("COPY _text FROM STDIN") as copy:
+        for i, p in enumerate(pool.paragraphs):
+            copy.write_row((i, p))
+    cur.execute("INSERT INTO _synth_paras SELECT id, to_tsvector('english', body), "
+                "to_tsvector('english', left(body, 240)) FROM _text")
+    cur.execute("DROP TABLE _text")
+    cur.execute("ALTER TABLE articles ALTER COLUMN search DROP EXPRESSION")
+
+
+def _finish_composed(cur: Any) -> None:
+    """PostgreSQL 15 cannot make a filled column generated again without recomputing every
+    row, so a trigger computes the same expression for rows written later (a crawl into this
+    database gets the same vectors as with the migration's generated column)."""
+    cur.execute(f"DROP AGGREGATE {SEARCH_FN}(tsvector)")
+    cur.execute("DROP TABLE _synth_paras")
+    cur.execute("CREATE FUNCTION _synth_search() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"NEW.search := {SEARCH_EXPR.format('NEW.')}; RETURN NEW; END $$")
+    cur.execute("CREATE TRIGGER articles_search BEFORE INSERT OR UPDATE ON articles "
+                "FOR EACH ROW EXECUTE FUNCTION _synth_search()")
+    cur.execute("COMMENT ON COLUMN articles.search IS 'make_synthetic_db.py: composed at load, "
+                "then set by trigger articles_search (the migration makes it a generated column)'")
+
+
+def _sql_job(sql: str) -> Any:
+    return lambda cur: cur.execute(sql)
+
+
+def _load_postgres(engine: Any, raw: Any, plan: Plan, jobs: int, exact: bool) -> dict[str, int]:
     counts: dict[str, int] = {}
     first_articles: list[tuple[int, int]] = []
+    pool = text_pool(plan)
     with raw.cursor() as cur:
-        cur.execute("SET synchronous_commit = off")
-        cur.execute("SET maintenance_work_mem = '512MB'")
+        if not exact:
+            _prepare_composed(cur, pool)
+        if jobs > 1 and not cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]:
+            jobs = 1  # foreign-key triggers can only be skipped by a superuser (below)
         # Secondary indexes (the full-text GIN above all) are dropped for the load and
         # rebuilt in one pass from their exact definitions; constraint indexes stay.
-        indexes = cur.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
-            "AND i.tablename IN ('articles', 'stories', 'article_shows', 'events', 'event_facts') "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname "
-            "AND c.connamespace = current_schema()::regnamespace)"
-        ).fetchall()
+        indexes = _secondary_indexes(cur)
         for name, _ in indexes:
             cur.execute(f'DROP INDEX "{name}"')
-        for table, rows in generate(plan):
+    raw.commit()  # before the writers start: DROP INDEX locks the tables until commit
+    # Each writer commits its own batches in any order, so with several writers a link may
+    # arrive before its article: foreign-key triggers are skipped (replica role); the rows
+    # satisfy them by construction (planned ids), as on SQLite with foreign_keys=OFF.
+    setup = ["SET synchronous_commit = off", "SET maintenance_work_mem = '512MB'"]
+    if jobs > 1:
+        setup.append("SET session_replication_role = replica")
+    writers = _Writers(engine, jobs, setup)
+    _phase("rows")
+    try:
+        for table, rows in generate(plan, pool, parts=not exact):
             if not rows:
                 continue
             if table == "stories":  # stories.first_article_id points forward: set after the articles
                 first_articles.extend((r[0], r[3]) for r in rows)
                 rows = [r[:3] + (None,) + r[4:] for r in rows]
-            with cur.copy(f"COPY {table} ({COLUMNS[table]}) FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row(r)
+            writers.put(_copy_job(table, rows) if exact or table != "articles" else _composed_articles_job(rows))
             counts[table] = counts.get(table, 0) + len(rows)
+    finally:
+        writers.join()
+    _phase("stories' first articles")
+    with raw.cursor() as cur:
+        cur.execute("SET synchronous_commit = off")
         cur.execute("CREATE TEMP TABLE _first (story_id int PRIMARY KEY, article_id int) ON COMMIT DROP")
         with cur.copy("COPY _first FROM STDIN") as copy:
             for r in first_articles:
                 copy.write_row(r)
         cur.execute("UPDATE stories s SET first_article_id = f.article_id FROM _first f WHERE f.story_id = s.id")
-        for _, sql in indexes:
-            cur.execute(sql)
         # Explicit ids: move the sequences past them.
         for table in ("sources", "shows", "stories", "articles", "event_facts", "events"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"(SELECT coalesce(max(id), 1) FROM {table}))")
+        if not exact:
+            _finish_composed(cur)
     raw.commit()
+    # Index builds in parallel too, the full-text GIN (the longest) first.
+    _phase("indexes")
+    writers = _Writers(engine, jobs, setup[:2])
+    for _, sql in sorted(indexes, key=lambda i: "USING gin" not in i[1]):
+        writers.put(_sql_job(sql))
+    writers.join()
+    # A live database is vacuumed: index-only scans then skip the heap, as they would there.
+    _phase("vacuum analyze")
+    raw.autocommit = True
     with raw.cursor() as cur:
-        cur.execute("ANALYZE")
-    raw.commit()
+        cur.execute("VACUUM ANALYZE")
+    raw.autocommit = False
     return counts
 
 
-def build(url: str, plan: Plan) -> dict[str, Any]:
+def build(url: str, plan: Plan, jobs: int = 2, exact: bool = False) -> dict[str, Any]:
     t0 = time.perf_counter()
     engine = open_database(url)
     with engine.connect() as conn:
@@ -326,8 +504,10 @@ def build(url: str, plan: Plan) -> dict[str, Any]:
             raise SystemExit(f"{url}: the database already has articles; use a fresh file or schema")
     raw = engine.raw_connection()
     try:
-        loader = _load_postgres if engine.dialect.name == "postgresql" else _load_sqlite
-        counts = loader(raw.driver_connection, plan)
+        if engine.dialect.name == "postgresql":
+            counts = _load_postgres(engine, raw.driver_connection, plan, jobs, exact)
+        else:
+            counts = _load_sqlite(raw.driver_connection, plan)
     finally:
         raw.close()
         engine.dispose()
@@ -344,8 +524,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--end", type=date.fromisoformat, default=date(2016, 1, 20), help="last day (YYYY-MM-DD)")
     ap.add_argument("--shows", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--jobs", type=int, default=2, help="PostgreSQL: connections loading and indexing at once")
+    ap.add_argument("--exact-search", action="store_true",
+                    help="PostgreSQL: keep the generated search column (parses every body: ~3x slower)")
     args = ap.parse_args(argv)
-    result = build(database_url(args.db), Plan(args.articles, args.days, args.end, args.shows, args.seed))
+    result = build(database_url(args.db), Plan(args.articles, args.days, args.end, args.shows, args.seed),
+                   args.jobs, args.exact_search)
     print(json.dumps(result, indent=1))
 
 

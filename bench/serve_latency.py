@@ -2,6 +2,8 @@
 
     python bench/make_synthetic_db.py --db /tmp/big.db --articles 1000000
     python bench/serve_latency.py --db /tmp/big.db [--db postgresql+psycopg://...] [--date 2016-01-18]
+    PostgreSQL 1M (make_synthetic_db.py's docstring builds it):
+    python bench/serve_latency.py --db postgresql+psycopg://postgres@127.0.0.1:5432/scale1m
 
 Per database: GET /?day=DATE (HTML and ?format=json) and its page 2, p50/p95 after one warm-up,
 next to the ceiling measured in the same run against the same server: GET /style.css (a static
