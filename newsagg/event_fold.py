@@ -61,6 +61,10 @@ class Fact:
     report_count: int = 1
     source_count: int = 1
     reports: list[Report] = field(default_factory=list)
+    # reports[:fresh] are in order and the fields above are theirs (0: not known); `sources` is their
+    # outlets. Reports appended after them in order then update the fields without a full pass.
+    fresh: int = 0
+    sources: set[int | None] = field(default_factory=set)
 
     def columns(self) -> dict[str, Any]:
         return {c: getattr(self, c) for c in FACT_COLUMNS}
@@ -140,6 +144,7 @@ class Folder:
             fact = self.facts.get(rep.fact_id)
             if fact is not None:
                 fact.reports.remove(rep)
+                fact.fresh = 0
                 touched.add(fact.id)
             if rep.values is not None:
                 self.new_reports.remove(rep)
@@ -172,6 +177,8 @@ class Folder:
 
     def _refresh(self, fact: Fact) -> None:
         """Recompute a fact's first report, counts, status and details from its reports."""
+        if self._refresh_appended(fact):
+            return
         rows = sorted(fact.reports, key=lambda r: r.key)
         if not rows:
             self._delete(fact)
@@ -188,6 +195,37 @@ class Folder:
         for r in rows:
             people.extend(p for p in r.people if p not in people)
         fact.people = people
+        fact.fresh, fact.sources = len(rows), {r.source_id for r in rows}
+
+    @staticmethod
+    def _refresh_appended(fact: Fact) -> bool:
+        """The refresh of a fact whose new reports all sort after the ones it was last refreshed with
+        (an ingest batch comes oldest first): the same fields, from the new reports only. False when
+        that does not apply (then the full pass runs)."""
+        done, rows = fact.fresh, fact.reports
+        if not 0 < done < len(rows):
+            return False
+        new = rows[done:]
+        last = rows[done - 1].key
+        for r in new:
+            if r.key <= last:
+                return False
+            last = r.key
+        fact.last_published_at = new[-1].published_at
+        fact.report_count = len(rows)
+        fact.sources.update(r.source_id for r in new)
+        fact.source_count = len(fact.sources)
+        if fact.status != "official" and any(r.status == "official" for r in new):
+            fact.status = "official"
+        if fact.season is None:
+            fact.season = next((r.season for r in new if r.season is not None), None)
+        fact.announced = next((r.announced for r in reversed(new) if r.announced), fact.announced)
+        people = list(fact.people)  # a new list: the stored columns may hold the old one
+        for r in new:
+            people.extend(p for p in r.people if p not in people)
+        fact.people = people
+        fact.fresh = len(rows)
+        return True
 
     def _merge_bridged(self, fact: Fact) -> None:
         """A late report can bridge two facts (reports on day 0 and day 8, then one on day 4): fold
@@ -203,6 +241,7 @@ class Folder:
             for rep in drop.reports:
                 rep.fact_id = keep.id
             keep.reports.extend(drop.reports)
+            keep.fresh = 0
             self._delete(drop)
             self._refresh(keep)
             fact = keep

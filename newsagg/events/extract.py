@@ -72,14 +72,13 @@ def _names_for(title: str, extra: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4096)
-def _mention_pattern(keys: tuple[tuple[int, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, int]]:
+def _mention_names(keys: tuple[tuple[int, tuple[str, ...]], ...]) -> tuple[tuple[str, ...], dict[str, int]]:
+    """The linked shows' names as matched (lower case, straight quotes), longest first, and their shows."""
     owner: dict[str, int] = {}
     for show_id, names in keys:
         for n in names:
             owner.setdefault(_lower(n.translate(_STRAIGHT)), show_id)
-    alternation = "|".join(re.escape(n) for n in sorted(owner, key=len, reverse=True))
-    # No look-behind here (see _find_mentions): the engine then skips ahead to a name's first letter.
-    return re.compile(rf"(?:{alternation})(?![\w])"), owner
+    return tuple(sorted(owner, key=len, reverse=True)), owner
 
 
 _STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -87,26 +86,35 @@ _STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d"
 
 _WORD_CHAR = re.compile(r"\w")
 
+Span = tuple[int, int, str]  # start, end, the name found
 
-def _find_mentions(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """The pattern's matches not preceded by a word character: what finditer gave with that check
-    written as a look-behind in the pattern."""
+
+def _find_mentions(names: tuple[str, ...], text: str) -> list[Span]:
+    """The names' occurrences as whole words, left to right, never overlapping; where several start
+    at one place the longest wins. (What a search for the names' alternation, longest first, gave;
+    found with str.find: an item's set of shows is seldom seen twice, and compiling a pattern for
+    each item cost more than the search.)"""
+    first: dict[int, str] = {}
+    for name in names:  # longest first: at a shared start the first to arrive is kept
+        i = text.find(name)
+        while i >= 0:
+            if i not in first and not _WORD_CHAR.match(text, i + len(name)):
+                first[i] = name
+            i = text.find(name, i + 1)
+    out: list[Span] = []
     pos = 0
-    while (m := pattern.search(text, pos)) is not None:
-        if m.start() and _WORD_CHAR.match(text, m.start() - 1):
-            pos = m.start() + 1
+    for start in sorted(first):
+        # Inside the previous name, or right after a letter ("Fargo" in "Wellsfargo"): not a mention.
+        if start < pos or (start and _WORD_CHAR.match(text, start - 1)):
             continue
-        yield m
-        pos = m.end()
-
-
-def _mentions(low: str, pattern: re.Pattern[str], owner: dict[str, int]) -> list[_Mention]:
-    out = []
-    for m in _find_mentions(pattern, low):
-        sid = owner.get(m.group(0))
-        if sid is not None:
-            out.append(_Mention(sid, m.start(), m.end(), bool(_CREDIT_AFTER.match(low[m.end():m.end() + 40]))))
+        name = first[start]
+        out.append((start, start + len(name), name))
+        pos = start + len(name)
     return out
+
+
+def _mentions(low: str, spans: Sequence[Span], owner: dict[str, int]) -> list[_Mention]:
+    return [_Mention(owner[name], s, e, bool(_CREDIT_AFTER.match(low[e:e + 40]))) for s, e, name in spans]
 
 
 def _season(low: str, near: int) -> int | None:
@@ -214,7 +222,7 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     has_primary = any(l.primary for l in links)
     key = tuple((l.show_id, _names_for(l.title, tuple(names.get(l.show_id, ShowNames()).aliases)))
                 for l in links)
-    pattern, owner = _mention_pattern(key)
+    mention_names, owner = _mention_names(key)
     modality = lexicon.modality()
     net_pattern = lexicon.network_pattern()
     found: dict[tuple[str, int], Event] = {}
@@ -224,7 +232,8 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     # Trade news puts the news in the headline and the lead; further down, an event names its show.
     joined = "\n".join(lows)
     all_starts = _starts(lows)
-    named = {bisect_right(all_starts, m.start()) - 1 for m in _find_mentions(pattern, joined)}
+    spans = _sentence_spans(mention_names, lows, joined, all_starts)
+    named = set(spans)
     body_seen = 0
     wanted = []
     for k, sent in enumerate(sentences):
@@ -241,7 +250,7 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
             continue
         if modality.denial.search(low) or modality.genre.search(low):
             continue
-        mentions = _mentions(low, pattern, owner)
+        mentions = _mentions(low, spans.get(k, ()), owner)
         nets = list(net_pattern.finditer(low))
         # Reported/past status is read only once a cue survives every check (most do not).
         tone = _Tone(modality, low)
@@ -268,6 +277,19 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     direct_types = {t for t, _ in direct}
     kept = [e for e in found.values() if (e.type, e.show_id) in direct or e.type not in direct_types]
     return sorted(kept, key=lambda e: (-e.confidence, e.type, e.show_id))
+
+
+def _sentence_spans(names: tuple[str, ...], lows: list[str], joined: str, starts: list[int]) -> dict[int, list[Span]]:
+    """Sentence index -> the show names found in it (offsets in the sentence), from one pass over the
+    sentences joined by newlines: a name holds no newline, so none runs across two sentences, and a
+    newline, like a sentence's edge, is no word character."""
+    if any("\n" in n for n in names):
+        return {k: found for k, low in enumerate(lows) if (found := _find_mentions(names, low))}
+    out: dict[int, list[Span]] = {}
+    for s, e, name in _find_mentions(names, joined):
+        k = bisect_right(starts, s) - 1
+        out.setdefault(k, []).append((s - starts[k], e - starts[k], name))
+    return out
 
 
 def _starts(lows: list[str]) -> list[int]:

@@ -9,6 +9,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from newsagg.events.prefilter import Alternation
+
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
             "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
             "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
@@ -26,8 +28,8 @@ GENRE_PATTERN = (r"(?:(?:\w+ )?(?:drama|comedy|sitcom|series|limited series|mini
 class TypeCues:
     name: str
     weight: float
-    patterns: re.Pattern[str]
-    blockers: re.Pattern[str] | None
+    patterns: Alternation  # search() skips the branches that cannot match (newsagg.events.prefilter)
+    blockers: Alternation | None
     needs_date: bool
     triggers: tuple[str, ...]
     anaphor_only: bool  # no fallback to the main show in the headline without "the show/series"
@@ -68,10 +70,10 @@ def _expand(pattern: str) -> str:
     return pattern.replace("{ORD}", ORD_PATTERN).replace("{GENRE}", GENRE_PATTERN).replace("{NET}", net)
 
 
-def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
+def _alternation(patterns: list[str]) -> Alternation | None:
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{_expand(p)})" for p in patterns))
+    return Alternation([_expand(p) for p in patterns])
 
 
 @lru_cache(maxsize=1)
