@@ -132,3 +132,25 @@ def test_warm_start_from_stored_rows_finds_copies_and_stories() -> None:
     assert b.duplicate_of == "variety" and b.story_key == a.story_key
     c = restarted.process_one(item("ds", "Fuller House premiere date set for Feb. 26 on Netflix", "", 3))
     assert c.story_key == a.story_key
+
+
+def test_lsh_band_layouts_are_the_ones_datasketch_would_choose() -> None:
+    from newsagg.dedupe.sketch import LSH_BANDS, MinHashLSH
+
+    for (threshold, num_perm), bands in LSH_BANDS.items():
+        chosen = MinHashLSH(threshold=threshold, num_perm=num_perm)  # datasketch integrates (scipy)
+        assert (chosen.b, chosen.r) == bands
+
+
+def test_dedupe_imports_without_scipy_and_leaves_scipy_importable() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; import newsagg.dedupe, newsagg.stories_writer; "
+            "assert 'scipy.integrate' not in sys.modules, 'scipy.integrate loaded'; "
+            "from newsagg.dedupe.near_duplicates import NearDuplicateIndex; NearDuplicateIndex(); "
+            "assert 'scipy.integrate' not in sys.modules, 'an index integrated'; "
+            "import scipy.integrate; assert hasattr(scipy.integrate, 'solve_ivp'), 'a stand-in left behind'; "
+            "from datasketch import MinHashLSH; assert MinHashLSH(threshold=0.55, num_perm=64).b > 0")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-800:]

@@ -14,7 +14,8 @@ import zlib
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
+
+from newsagg.dedupe.sketch import MinHash
 
 NUM_PERM = 128
 SEED = 1                  # fixed: signatures stored in the DB must stay comparable

@@ -12,9 +12,8 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from datasketch import MinHash, MinHashLSH
-
 from newsagg.dedupe.fingerprint import NUM_PERM, unpack
+from newsagg.dedupe.sketch import MinHash, lsh_index
 
 THRESHOLD = 0.7  # LSH band threshold: found 97.7% of near-duplicates in our measurement
 
@@ -33,7 +32,7 @@ class NearDuplicateIndex:
     def __init__(self, window: timedelta = timedelta(days=14), threshold: float = THRESHOLD) -> None:
         self.window = window
         self.threshold = threshold
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._lsh = lsh_index(threshold, NUM_PERM)
         self._sigs: dict[Hashable, MinHash] = {}
         self._heap: list[tuple[datetime, int, Hashable]] = []  # (published_at, seq, key): oldest first
         self._seq = 0
