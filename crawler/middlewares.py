@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import time
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -83,3 +84,37 @@ class PrivateHostGuard:
             logger.info("source %s: refused %s: %s (set allow_private_hosts to allow)",
                         source or "-", request.url[:200], reason)
             raise IgnoreRequest(f"refused {request.url[:200]}: {reason}")
+
+
+class CrawlDeadline:
+    """No download outlives its crawl. A crawl is cut after CLOSESPIDER_TIMEOUT (or a worker's
+    NEWSAGG_CRAWL_DEADLINE), but Scrapy closes a spider only when its downloads have ended: one
+    hanging server would hold the stopped crawl, and the worker's task, open for a further
+    DOWNLOAD_TIMEOUT. So each request's `download_timeout` is capped at the time left."""
+
+    MIN_TIMEOUT = 1.0  # a request made after the deadline (while the crawl stops) still gets a try
+
+    def __init__(self, limit: float, download_timeout: float) -> None:
+        self.limit = limit
+        self.download_timeout = download_timeout
+        self.deadline: float | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "CrawlDeadline":
+        limits = [crawler.settings.getfloat(name) for name in ("CLOSESPIDER_TIMEOUT", "NEWSAGG_CRAWL_DEADLINE")]
+        middleware = cls(min((x for x in limits if x > 0), default=0.0), crawler.settings.getfloat("DOWNLOAD_TIMEOUT"))
+        crawler.signals.connect(middleware.opened, signal=signals.spider_opened)
+        return middleware
+
+    def opened(self) -> None:
+        if self.limit > 0:
+            self.deadline = time.monotonic() + self.limit
+
+    def process_request(self, request: Request) -> None:
+        if self.deadline is None:
+            return None
+        left = max(self.MIN_TIMEOUT, self.deadline - time.monotonic())
+        current = request.meta.get("download_timeout", self.download_timeout)
+        if left < current:
+            request.meta["download_timeout"] = left
+        return None

@@ -40,6 +40,7 @@ DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.conditional.ConditionalGet": 40,   # not due / unchanged: dropped before anything else
     "crawler.middlewares.PrivateHostGuard": 50,  # every request, robots.txt and redirect hops included
+    "crawler.middlewares.CrawlDeadline": 60,     # no download outlives the crawl's time limit
 }
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,

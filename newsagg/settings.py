@@ -72,6 +72,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NEWSAGG_ENGINE", object, None, "a long-lived worker's shared database engine (set by the worker)",
             kind="scrapy"),
     Setting("NEWSAGG_RUN_ID", str, None, "the run's id (set by the commands; default a new UUID)", kind="scrapy"),
+    Setting("NEWSAGG_CRAWL_DEADLINE", float, None, "seconds after which the crawl is cut (a worker sets it from "
+                                                   "NEWSAGG_CRAWL_TIMEOUT); no download outlives it", kind="scrapy"),
 )
 BY_NAME = {s.env: s for s in SETTINGS}
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}

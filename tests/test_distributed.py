@@ -370,6 +370,10 @@ def test_hanging_source_is_cut_by_the_timeout_and_the_worker_goes_on(tmp_path: P
     assert runs == [("a", "partial"), ("b", "ok")], log[-3000:]
     assert worker.poll() is None, "the worker died"
     assert "timed out after 6s" in _rows(postgres_url, "SELECT last_error FROM crawl_runs WHERE status = 'partial'")[0][0]
+    # cut at the timeout: the hanging download did not hold the crawl open for its 30 s DOWNLOAD_TIMEOUT
+    (took,) = _rows(postgres_url, "SELECT extract(epoch FROM finished_at - started_at) FROM crawl_runs "
+                                  "WHERE status = 'partial'")[0]
+    assert took < 20, took
     # b complete; a keeps what it had before the cut (the hanging page's item is not stored half-done)
     assert _rows(postgres_url, "SELECT s.name, count(*) FROM articles a JOIN sources s ON s.id = a.source_id "
                                "GROUP BY s.name ORDER BY s.name") == [("a", 2), ("b", 3)]

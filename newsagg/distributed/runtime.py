@@ -193,6 +193,7 @@ class WorkerRuntime:
         settings = self._base_settings(overrides).copy()
         run_settings(settings, sources, url, trigger, str(uuid.uuid4()), overrides)
         settings.set(ENGINE_SETTING, SharedEngine(self.engine(url)), priority="cmdline")
+        settings.set("NEWSAGG_CRAWL_DEADLINE", timeout, priority="cmdline")  # downloads end with the crawl
         if settings.getbool("NEWSAGG_LINK_SHOWS") and settings.getbool("NEWSAGG_DEDUPE") and \
                 settings.getbool("NEWSAGG_EVENTS", True):  # the shared ingestor runs everything
             with self._guard:
