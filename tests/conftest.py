@@ -215,6 +215,13 @@ SLOW_FIRST = ("test_distributed", "test_demo", "test_show_linking_gate", "test_e
               "test_concurrency", "test_digest_browser", "test_story_gate")
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """What `-n auto` means here: one worker per core, plus one. About a quarter of the suite's time
+    is spent waiting (crawl, scheduler and Celery worker subprocesses, local servers, timeouts), and
+    a third worker on 2 cores fills it: 3:17 instead of 3:48 in one measurement, same CPU time."""
+    return len(os.sched_getaffinity(0)) + 1
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return  # a plain run keeps the file order
