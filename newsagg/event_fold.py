@@ -176,43 +176,28 @@ class Folder:
                 self._merge_bridged(self.facts[fact_id])
 
     def _refresh(self, fact: Fact) -> None:
-        """Recompute a fact's first report, counts, status and details from its reports."""
-        if self._refresh_appended(fact):
+        """Recompute a fact's first report, counts, status and details from its reports. When the
+        reports added since the last refresh all sort after the earlier ones (an ingest batch comes
+        oldest first), only they are folded in; otherwise every report is, from scratch."""
+        done, rows = fact.fresh, fact.reports
+        if 0 < done < len(rows) and all(a.key < b.key for a, b in zip(rows[done - 1:], rows[done:])):
+            self._fold_in(fact, rows[done:], len(rows))
             return
-        rows = sorted(fact.reports, key=lambda r: r.key)
+        rows = sorted(rows, key=lambda r: r.key)
         if not rows:
             self._delete(fact)
             return
         fact.reports = rows
         fact.first_article_id, fact.first_source_id = rows[0].article_id, rows[0].source_id
-        fact.first_published_at, fact.last_published_at = rows[0].published_at, rows[-1].published_at
-        fact.report_count = len(rows)
-        fact.source_count = len({r.source_id for r in rows})
-        fact.status = "official" if any(r.status == "official" for r in rows) else "reported"
-        fact.season = next((r.season for r in rows if r.season is not None), None)
-        fact.announced = next((r.announced for r in reversed(rows) if r.announced), None)
-        people: list[str] = []
-        for r in rows:
-            people.extend(p for p in r.people if p not in people)
-        fact.people = people
-        fact.fresh, fact.sources = len(rows), {r.source_id for r in rows}
+        fact.first_published_at = rows[0].published_at
+        fact.status, fact.season, fact.announced, fact.people, fact.sources = "reported", None, None, [], set()
+        self._fold_in(fact, rows, len(rows))
 
     @staticmethod
-    def _refresh_appended(fact: Fact) -> bool:
-        """The refresh of a fact whose new reports all sort after the ones it was last refreshed with
-        (an ingest batch comes oldest first): the same fields, from the new reports only. False when
-        that does not apply (then the full pass runs)."""
-        done, rows = fact.fresh, fact.reports
-        if not 0 < done < len(rows):
-            return False
-        new = rows[done:]
-        last = rows[done - 1].key
-        for r in new:
-            if r.key <= last:
-                return False
-            last = r.key
+    def _fold_in(fact: Fact, new: list[Report], total: int) -> None:
+        """Fold reports that sort after every report already folded into the fact's fields."""
         fact.last_published_at = new[-1].published_at
-        fact.report_count = len(rows)
+        fact.report_count = total
         fact.sources.update(r.source_id for r in new)
         fact.source_count = len(fact.sources)
         if fact.status != "official" and any(r.status == "official" for r in new):
@@ -224,8 +209,7 @@ class Folder:
         for r in new:
             people.extend(p for p in r.people if p not in people)
         fact.people = people
-        fact.fresh = len(rows)
-        return True
+        fact.fresh = total
 
     def _merge_bridged(self, fact: Fact) -> None:
         """A late report can bridge two facts (reports on day 0 and day 8, then one on day 4): fold

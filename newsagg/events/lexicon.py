@@ -91,27 +91,19 @@ def type_cues() -> tuple[TypeCues, ...]:
 
 
 @lru_cache(maxsize=1)
-def trigger_table() -> dict[str, tuple[tuple[str, ...], tuple[tuple[str, frozenset[int]], ...]]]:
-    """First two letters -> (the triggers, then each with the indices in type_cues() of the types
-    holding it): one dict look-up per word of a sentence finds the types worth running."""
-    table: dict[str, dict[str, set[int]]] = {}
+def trigger_automaton() -> Any:
+    """Every trigger word in one Aho-Corasick machine, valued (length, indices in type_cues() of the
+    types holding it): a sentence is scanned in C, and Python sees only where a trigger occurs."""
+    import ahocorasick
+
+    types_of: dict[str, set[int]] = {}
     for i, cue in enumerate(type_cues()):
         for trig in cue.triggers:
             assert "a" <= trig[0] <= "z", trig  # read at word starts only
-            table.setdefault(trig[:2], {}).setdefault(trig, set()).add(i)
-    return {k: (tuple(d), tuple((t, frozenset(v)) for t, v in d.items())) for k, d in table.items()}
-
-
-@lru_cache(maxsize=1)
-def trigger_automaton() -> Any:
-    """Every trigger in one Aho-Corasick machine; the value is (length, type indices as in trigger_table):
-    a sentence is scanned in C, and Python sees only the places where a trigger occurs."""
-    import ahocorasick
-
+            types_of.setdefault(trig, set()).add(i)
     auto = ahocorasick.Automaton()
-    for _, (_, entries) in trigger_table().items():
-        for trig, types in entries:
-            auto.add_word(trig, (len(trig), types))
+    for trig, types in types_of.items():
+        auto.add_word(trig, (len(trig), frozenset(types)))
     auto.make_automaton()
     return auto
 
