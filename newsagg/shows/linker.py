@@ -112,16 +112,12 @@ class ShowLinker:
     def _score(self, by_show: dict[int, list[Mention]], year: float | None) -> list[tuple[ShowLink, list[Mention]]]:
         scored: list[tuple[ShowLink, list[Mention]]] = []
         for sid, ms in by_show.items():
-            if len(ms) == 1:
-                conf = ms[0].evidence
-                if conf < LINK_THRESHOLD:
-                    continue  # one weak mention: nothing below raises it (the era factor is at most 1)
-                ev = [conf]
-            else:
-                ev = sorted([m.evidence for m in ms], reverse=True)
-                conf = ev[0]
-                if conf < WEAKEST_BOOSTED:
-                    continue  # too weak to be raised to the threshold: most candidates of a long article
+            ev = sorted([m.evidence for m in ms], reverse=True)
+            conf = ev[0]
+            # Nothing below raises a best mention under these (the era factor is at most 1): most
+            # candidates of a long article stop here.
+            if conf < (WEAKEST_BOOSTED if len(ev) >= 2 else LINK_THRESHOLD):
+                continue
             show = self.shows[sid]
             if WEAKEST_BOOSTED <= conf < LINK_THRESHOLD and show.notable and len(ev) >= 2 and ev[1] >= 0.25:
                 conf = 0.55  # a known show named twice in a television context ("Emmerdale ... Emmerdale airs")
