@@ -20,6 +20,7 @@ from newsagg.events import lexicon
 from newsagg.events.dates import find_date
 from newsagg.events.model import PEOPLE_TYPES, Event, LinkedShow, ShowNames
 from newsagg.events.people import find_people
+from newsagg.events.prefilter import Scan
 from newsagg.events.text import Sentence, item_sentences
 
 LEAD_SENTENCES = 6  # body sentences read whatever they name; later ones only when they name a show
@@ -224,6 +225,8 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
                 for l in links)
     mention_names, owner = _mention_names(key)
     modality = lexicon.modality()
+    pset = lexicon.patterns()
+    cue_of = {c.name: c for c in lexicon.type_cues()}
     net_pattern = lexicon.network_pattern()
     found: dict[tuple[str, int], Event] = {}
     direct: set[tuple[str, int]] = set()
@@ -242,29 +245,30 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
             if body_seen > LEAD_SENTENCES and k not in named:
                 continue
         wanted.append(k)
-    candidates = _candidate_cues(lows, wanted)
-    for k in sorted(candidates):
+    for k in wanted:
         sent, low = sentences[k], lows[k]
-        hits = [(c, m) for c in candidates[k] for m in [c.patterns.search(low)] if m is not None]
+        scan = pset.scan(low)  # which cue and modality patterns can match here, in one pass
+        hits = [(cue_of[name], m) for name in scan.possible if name in cue_of
+                for m in [scan.search(name)] if m is not None]
         if not hits:
             continue
-        if modality.denial.search(low) or modality.genre.search(low):
+        if scan.search("denial_sentence") or scan.search("genre_sentence"):
             continue
         mentions = _mentions(low, spans.get(k, ()), owner)
         nets = list(net_pattern.finditer(low))
         # Reported/past status is read only once a cue survives every check (most do not).
-        tone = _Tone(modality, low)
+        tone = _Tone(scan)
         date_cache: list[str | None] = []
         for cue, first in hits:
-            if cue.blockers is not None and cue.blockers.search(low):
+            if cue.has_blockers and scan.search(cue.blockers):
                 continue
             if cue.needs_date:
                 if not date_cache:
                     date_cache.append(find_date(low, published_at))
                 if date_cache[0] is None:
                     continue
-            for m in (first, *cue.patterns.finditer(low, first.end())):
-                event = _event_at(sent, low, cue, m, mentions, modality, tone, primary, titles,
+            for m in (first, *scan.finditer(cue.name, first.end())):
+                event = _event_at(sent, low, cue, m, mentions, modality, scan, tone, primary, titles,
                                   link_conf, len(links), published_at, net_pattern,
                                   date_cache[0] if date_cache else None, has_primary, nets)
                 if event:
@@ -300,27 +304,8 @@ def _starts(lows: list[str]) -> list[int]:
     return starts
 
 
-def _candidate_cues(lows: list[str], wanted: list[int]) -> dict[int, list[lexicon.TypeCues]]:
-    """Sentence index -> the types whose trigger words it holds, in lexicon order (the regular
-    expressions then run only where they can match)."""
-    cues, auto = lexicon.type_cues(), lexicon.trigger_automaton()
-    out: dict[int, list[lexicon.TypeCues]] = {}
-    for k in wanted:
-        low = lows[k]
-        hit: set[int] = set()
-        # Every trigger occurrence, in C; one counts only at a word start, not after a letter or
-        # digit ("weekend" is no "end"; str.isalnum is the regex class [^\W_]).
-        for end, (size, types) in auto.iter(low):
-            i = end - size + 1
-            if i == 0 or not low[i - 1].isalnum():
-                hit |= types
-        if hit:
-            out[k] = [c for i, c in enumerate(cues) if i in hit]
-    return out
-
-
 def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str], mentions: list[_Mention],
-              modality: lexicon.Modality, tone: "_Tone", primary: int, titles: dict[int, str],
+              modality: lexicon.Modality, scan: Scan, tone: "_Tone", primary: int, titles: dict[int, str],
               link_conf: dict[int, float], n_links: int, published_at: datetime | None,
               net_pattern: re.Pattern[str], when: str | None, has_primary: bool,
               net_cache: list[re.Match[str]] | None = None) -> list[Event]:
@@ -329,11 +314,11 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
         return []  # the cue is part of a show's title ("Chicago Fire", "Renewal")
     clause = _clause_before(low, start)  # split once, read at two widths
     before = " ".join(clause[-modality.window:])
-    if modality.negation_before.search(before) or modality.hypothetical_before.search(before):
+    if scan.search("negation_before", before) or scan.search("hypothetical_before", before):
         return []
-    if modality.hypothetical_clause.search(" ".join(clause[-60:])):
+    if scan.search("hypothetical_clause", " ".join(clause[-60:])):
         return []
-    if modality.background_before.search(" ".join(before.split()[-modality.background_window:])):
+    if scan.search("background_before", " ".join(before.split()[-modality.background_window:])):
         return []
     other = _OTHER_WORK.match(low[end:end + 60]) if cue.name in PEOPLE_TYPES else None
     if other and not any(end <= x.start < end + other.end() for x in mentions):
@@ -378,19 +363,19 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
 class _Tone:
     """A sentence's reported/past flags, searched for on first use only."""
 
-    def __init__(self, modality: lexicon.Modality, low: str) -> None:
-        self._modality, self._low = modality, low
+    def __init__(self, scan: Scan) -> None:
+        self._scan = scan
         self._reported: bool | None = None
         self._past: bool | None = None
 
     def reported(self) -> bool:
         if self._reported is None:
-            self._reported = bool(self._modality.reported.search(self._low))
+            self._reported = bool(self._scan.search("reported_sentence"))
         return self._reported
 
     def past(self) -> bool:
         if self._past is None:
-            self._past = bool(self._modality.past.search(self._low))
+            self._past = bool(self._scan.search("past_sentence"))
         return self._past
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from newsagg.events.prefilter import Alternation
+from newsagg.events.prefilter import PatternSet
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
             "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
@@ -26,28 +26,25 @@ GENRE_PATTERN = (r"(?:(?:\w+ )?(?:drama|comedy|sitcom|series|limited series|mini
 
 @dataclass(frozen=True)
 class TypeCues:
+    """A type's cues; its patterns are the alternation `name` of patterns(), its blockers `blockers:name`."""
     name: str
     weight: float
-    patterns: Alternation  # search() skips the branches that cannot match (newsagg.events.prefilter)
-    blockers: Alternation | None
+    has_blockers: bool
     needs_date: bool
-    triggers: tuple[str, ...]
     anaphor_only: bool  # no fallback to the main show in the headline without "the show/series"
+
+    @property
+    def blockers(self) -> str:
+        return f"blockers:{self.name}"
 
 
 @dataclass(frozen=True)
 class Modality:
+    """Word windows and question words; the modality patterns are the alternations of patterns()
+    named by their modality.toml key (denial_sentence, negation_before, ...)."""
     window: int
-    negation_before: re.Pattern[str]
-    hypothetical_before: re.Pattern[str]
-    hypothetical_clause: re.Pattern[str]
-    denial: re.Pattern[str]
-    genre: re.Pattern[str]
-    question_start: frozenset[str]
-    reported: re.Pattern[str]
-    past: re.Pattern[str]
     background_window: int
-    background_before: re.Pattern[str]
+    question_start: frozenset[str]
 
 
 def _data(name: str) -> str:
@@ -61,71 +58,60 @@ def networks() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _network_names() -> str:
+    return "|".join(re.escape(n) for n in networks())
+
+
+@lru_cache(maxsize=1)
 def network_pattern() -> re.Pattern[str]:
-    return re.compile(r"(?<![\w&+])(?:" + "|".join(re.escape(n) for n in networks()) + r")(?![\w&+])")
+    return re.compile(r"(?<![\w&+])(?:" + _network_names() + r")(?![\w&+])")
 
 
 def _expand(pattern: str) -> str:
-    net = "|".join(re.escape(n) for n in networks())
-    return pattern.replace("{ORD}", ORD_PATTERN).replace("{GENRE}", GENRE_PATTERN).replace("{NET}", net)
+    if "{" not in pattern:
+        return pattern
+    return pattern.replace("{ORD}", ORD_PATTERN).replace("{GENRE}", GENRE_PATTERN).replace("{NET}", _network_names())
 
 
-def _alternation(patterns: list[str]) -> Alternation | None:
-    if not patterns:
-        return None
-    return Alternation([_expand(p) for p in patterns])
+@lru_cache(maxsize=1)
+def _cue_data() -> dict[str, Any]:
+    return tomllib.loads(_data("cues.toml"))
 
 
 @lru_cache(maxsize=1)
 def type_cues() -> tuple[TypeCues, ...]:
-    data = tomllib.loads(_data("cues.toml"))
-    out = []
-    for name, spec in data.items():
-        patterns = _alternation(list(spec["patterns"]))
-        assert patterns is not None, name
-        out.append(TypeCues(name, float(spec.get("weight", 0.8)), patterns,
-                            _alternation(list(spec.get("blockers", []))), bool(spec.get("needs_date", False)),
-                            tuple(spec["triggers"]),
-                            spec.get("fallback") == "anaphor"))
-    return tuple(out)
+    return tuple(TypeCues(name, float(spec.get("weight", 0.8)), bool(spec.get("blockers")),
+                          bool(spec.get("needs_date", False)), spec.get("fallback") == "anaphor")
+                 for name, spec in _cue_data().items())
+
+
+MODALITY_PATTERNS = ("negation_before", "hypothetical_before", "hypothetical_clause", "background_before",
+                     "denial_sentence", "genre_sentence", "reported_sentence", "past_sentence")
 
 
 @lru_cache(maxsize=1)
-def trigger_automaton() -> Any:
-    """Every trigger word in one Aho-Corasick machine, valued (length, indices in type_cues() of the
-    types holding it): a sentence is scanned in C, and Python sees only where a trigger occurs."""
-    import ahocorasick
-
-    types_of: dict[str, set[int]] = {}
-    for i, cue in enumerate(type_cues()):
-        for trig in cue.triggers:
-            assert "a" <= trig[0] <= "z", trig  # read at word starts only
-            types_of.setdefault(trig, set()).add(i)
-    auto = ahocorasick.Automaton()
-    for trig, types in types_of.items():
-        auto.add_word(trig, (len(trig), frozenset(types)))
-    auto.make_automaton()
-    return auto
+def patterns() -> PatternSet:
+    """Every cue, blocker and modality pattern behind one literal pre-filter (newsagg.events.prefilter):
+    a sentence is scanned once, and only the branches that can match it are searched."""
+    alternations: dict[str, list[str]] = {}
+    for name, spec in _cue_data().items():
+        alternations[name] = [_expand(p) for p in spec["patterns"]]
+        if spec.get("blockers"):
+            alternations[f"blockers:{name}"] = [_expand(p) for p in spec["blockers"]]
+    data = tomllib.loads(_data("modality.toml"))
+    for key in MODALITY_PATTERNS:
+        # *_before and *_clause lists are words; *_sentence lists are regular expressions.
+        alternations[key] = _words(data[key]) if not key.endswith("_sentence") else list(data[key])
+    return PatternSet(alternations)
 
 
-def _words(words: list[str]) -> re.Pattern[str]:
+def _words(words: list[str]) -> list[str]:
     # "n't" attaches to its verb, the others are whole words.
-    return re.compile("|".join(re.escape(w) if w.startswith("n'") else rf"\b{re.escape(w)}\b" for w in words))
+    return [re.escape(w) if w.startswith("n'") else rf"\b{re.escape(w)}\b" for w in words]
 
 
 @lru_cache(maxsize=1)
 def modality() -> Modality:
     data = tomllib.loads(_data("modality.toml"))
-    return Modality(
-        window=int(data["window"]),
-        negation_before=_words(data["negation_before"]),
-        hypothetical_before=_words(data["hypothetical_before"]),
-        hypothetical_clause=_words(data["hypothetical_clause"]),
-        denial=re.compile("|".join(data["denial_sentence"])),
-        genre=re.compile("|".join(data["genre_sentence"])),
-        question_start=frozenset(data["question_start"]),
-        reported=re.compile("|".join(data["reported_sentence"])),
-        past=re.compile("|".join(data["past_sentence"])),
-        background_window=int(data["background_window"]),
-        background_before=_words(data["background_before"]),
-    )
+    return Modality(window=int(data["window"]), background_window=int(data["background_window"]),
+                    question_start=frozenset(data["question_start"]))

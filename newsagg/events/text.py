@@ -50,15 +50,21 @@ def clean(text: str) -> str:
 
 
 def split_sentences(text: str) -> list[tuple[str, int]]:
-    """(sentence, paragraph number) pairs; abbreviations ("Feb.", "Mr.") do not end a sentence."""
+    """(sentence, paragraph number) pairs, white space runs made one space; abbreviations ("Feb.",
+    "Mr.") do not end a sentence."""
     out: list[tuple[str, int]] = []
-    paragraph = 0
-    for para in _PARAGRAPH.split(text):
+    for paragraph, para in enumerate(_PARAGRAPH.split(text)):
+        # White space made one space line by line, before the split (a line break ends a sentence,
+        # a space does not): the parts come out clean, at a fraction of the calls.
+        if "\n" in para:
+            para = "\n".join(" ".join(line.split()) for line in para.split("\n"))
+        else:
+            para = " ".join(para.split())
         pending = ""
         for part in _split(para):
-            if not part or not part.strip():
-                continue
             part = part.strip()
+            if not part:
+                continue
             pending = f"{pending} {part}" if pending else part
             # _ABBREV ends in a full stop: skip the search when there is none.
             if len(pending) < 400 and pending[-1] == "." and _ABBREV.search(pending[-8:]):
@@ -67,7 +73,6 @@ def split_sentences(text: str) -> list[tuple[str, int]]:
             pending = ""
         if pending:
             out.append((pending, paragraph))
-        paragraph += 1
     return out
 
 
@@ -93,5 +98,5 @@ def item_sentences(title: str, description: str, body: str) -> list[Sentence]:
             text = text[:MAX_BODY_CHARS]
         base = sentences[-1].paragraph + 1 if sentences else 0
         for s, p in split_sentences(text):
-            sentences.append(Sentence(" ".join(s.split()), field, len(sentences), base + p))
+            sentences.append(Sentence(s, field, len(sentences), base + p))
     return sentences
