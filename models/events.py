@@ -74,11 +74,14 @@ def _fact_columns() -> tuple[Any, ...]:
 
 
 def fold_state(session: Session, pairs: Iterable[tuple[int, str]], start: datetime, end: datetime,
-               article_ids: Sequence[int], story_ids: Iterable[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+               article_ids: Sequence[int], story_ids: Iterable[int], *, read_all: bool = False,
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[int, tuple[set[int | None], set[int]]]]:
     """What folding a batch of reports published in [start, end] can touch, as plain rows: the facts of
     its (show, type) pairs within FOLD_WINDOW of the batch or of each other (a merge can chain), the
-    facts of the batch's stories and of the batch articles' stored events; then every report of those
-    facts with its article's story and source. Returns (facts, reports)."""
+    facts of the batch's stories and of the batch articles' stored events. Returns (facts, reports,
+    summaries): every report of the facts holding a batch article's stored event (they change), and
+    for the others (newsagg.event_fold reads their reports only if it must, with fact_reports) their
+    outlets and the batch's stories they are in. read_all: every report of every fact instead."""
     stories = [s for s in set(story_ids) if s is not None]
     mine = [ArticleRow.id.in_(list(article_ids))] + ([ArticleRow.story_id.in_(stories)] if stories else [])
     linked = select(EventRow.fact_id).join(ArticleRow, ArticleRow.id == EventRow.article_id).where(
@@ -102,11 +105,33 @@ def fold_state(session: Session, pairs: Iterable[tuple[int, str]], start: dateti
         if not more:
             break
         facts.update((f["id"], f) for f in more)
-    reports = [r._asdict() for r in session.execute(
+    if not facts:
+        return [], [], {}
+    if read_all:
+        full = set(facts)
+    else:
+        full = set(session.scalars(select(EventRow.fact_id).distinct().where(
+            EventRow.article_id.in_(list(article_ids)), EventRow.fact_id.in_(list(facts)))))
+    others = [i for i in facts if i not in full]
+    summaries: dict[int, tuple[set[int | None], set[int]]] = {i: (set(), set()) for i in others}
+    if others:
+        for fact_id, source_id, story_id in session.execute(
+                select(EventRow.fact_id, ArticleRow.source_id, ArticleRow.story_id).distinct()
+                .join(ArticleRow, ArticleRow.id == EventRow.article_id).where(EventRow.fact_id.in_(others))):
+            summaries[fact_id][0].add(source_id)
+            if story_id in stories:
+                summaries[fact_id][1].add(story_id)
+    return list(facts.values()), fact_reports(session, list(full)), summaries
+
+
+def fact_reports(session: Session, fact_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Every stored report (event) of these facts, with its article's story and source."""
+    if not fact_ids:
+        return []
+    return [r._asdict() for r in session.execute(
         select(EventRow.id, EventRow.fact_id, EventRow.article_id, EventRow.published_at, EventRow.status,
                EventRow.season, EventRow.announced, EventRow.people, ArticleRow.story_id, ArticleRow.source_id)
-        .join(ArticleRow, ArticleRow.id == EventRow.article_id).where(EventRow.fact_id.in_(list(facts))))] if facts else []
-    return list(facts.values()), reports
+        .join(ArticleRow, ArticleRow.id == EventRow.article_id).where(EventRow.fact_id.in_(list(fact_ids))))]
 
 
 def write_fold(session: Session, articles: Sequence[int], new_facts: Sequence[Mapping[str, Any]],

@@ -9,17 +9,26 @@ cost several queries per report and dominated the ingest of event-rich items).
 
 Ties are broken by id: a fact made here gets a provisional id above every stored one, a report
 made here sorts after every stored one, in the order they were made (as the database numbers them).
+
+A stored fact's reports are read only when its fields cannot be updated without them. New reports
+are folded into the stored fields when those that sort before the fact's latest report name no
+people and no date (the fields they could reorder); the first reporter, counts, outlets, status and
+season do not depend on the order reports arrive in (all of a fact's stated seasons agree: a report
+of another season never joins it). Otherwise, and to remove or merge reports, the fact's reports
+are read (`load`) and it is folded again from all of them. A long-running crawl thus reads a batch's
+worth of reports, not every report of every fact it touches.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 NEW_ID = 1 << 62  # provisional ids start here: above any stored id
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
+_BEFORE_ALL, _AFTER_ALL = (-1, -1), (1 << 62, 0)  # order keys below and above any report's
 FACT_COLUMNS = ("season", "status", "announced", "people", "first_article_id", "first_source_id",
                 "first_published_at", "last_published_at", "report_count", "source_count")
 
@@ -60,11 +69,19 @@ class Fact:
     last_published_at: datetime
     report_count: int = 1
     source_count: int = 1
+    # Every report when `complete`; else only the reports made by this fold (the stored ones are
+    # read on demand). The fields above are those of reports[:fresh] (and of the stored reports of an
+    # incomplete fact); None: not known, fold all.
     reports: list[Report] = field(default_factory=list)
-    # reports[:fresh] are in order and the fields above are theirs (0: not known); `sources` is their
-    # outlets. Reports appended after them in order then update the fields without a full pass.
-    fresh: int = 0
-    sources: set[int | None] = field(default_factory=set)
+    fresh: int | None = None
+    complete: bool = True
+    sources: set[int | None] = field(default_factory=set)  # the outlets of the folded reports
+    # An incomplete fact: the stories its stored reports are in (among those asked about).
+    stories: set[int] = field(default_factory=set)
+    # The order keys of the folded reports' first and last (a stored fact's are known by date only:
+    # a report made here sorts after a stored one of the same time).
+    first_key: tuple[int, int] = (0, 0)
+    last_key: tuple[int, int] = (0, 0)
 
     def columns(self) -> dict[str, Any]:
         return {c: getattr(self, c) for c in FACT_COLUMNS}
@@ -82,36 +99,68 @@ class FoldChanges:
     articles: list[int]
 
 
+def _micros(when: datetime) -> int:
+    return (when - _EPOCH) // _MICROSECOND
+
+
+def _report(r: Mapping[str, Any]) -> Report:
+    return Report(order=r["id"], fact_id=r["fact_id"], article_id=r["article_id"], published_at=r["published_at"],
+                  story_id=r["story_id"], source_id=r["source_id"], status=r["status"], season=r["season"],
+                  announced=r["announced"], people=list(r["people"] or []), stored_fact_id=r["fact_id"])
+
+
 class Folder:
     def __init__(self, facts: Sequence[Mapping[str, Any]], reports: Sequence[Mapping[str, Any]],
-                 window: timedelta) -> None:
-        """facts: stored fact rows (id, show_id, type and FACT_COLUMNS); reports: the stored events of
-        those facts (id, fact_id, article_id, published_at, story_id, source_id, status, season,
-        announced, people)."""
+                 window: timedelta, *, summaries: Mapping[int, tuple[set[int | None], set[int]]] | None = None,
+                 load: Callable[[list[int]], Sequence[Mapping[str, Any]]] | None = None) -> None:
+        """facts: stored fact rows (id, show_id, type and FACT_COLUMNS); reports: every stored event
+        (id, fact_id, article_id, published_at, story_id, source_id, status, season, announced,
+        people) of the facts not in `summaries`; summaries: fact id -> (the outlets of its reports,
+        the stories its reports are in among the batch's) for facts whose reports are read on demand
+        by `load` (fact ids -> their stored events)."""
         self.window = window
         self.facts: dict[int, Fact] = {}
         self.by_pair: dict[tuple[int, str], list[Fact]] = {}
         self.stored: dict[int, dict[str, Any]] = {}
+        summaries = summaries or {}
+        assert load is not None or not summaries, "facts read on demand need a loader"
+        self._load = load
         for row in sorted(facts, key=lambda r: r["id"]):
             fact = Fact(id=row["id"], show_id=row["show_id"], type=row["type"],
                         **{c: row[c] for c in FACT_COLUMNS if c != "people"}, people=list(row["people"] or []))
             self.stored[fact.id] = fact.columns()
+            if fact.id in summaries:
+                fact.complete, fact.fresh = False, 0
+                fact.sources, fact.stories = set(summaries[fact.id][0]), set(summaries[fact.id][1])
+                fact.first_key = (_micros(fact.first_published_at), 0)
+                fact.last_key = (_micros(fact.last_published_at), NEW_ID - 1)
             self._add(fact)
         self.by_article: dict[int, list[Report]] = {}
         self.stored_reports: list[Report] = []
-        for r in sorted(reports, key=lambda r: r["id"]):
-            if r["fact_id"] not in self.facts:
-                continue
-            rep = Report(order=r["id"], fact_id=r["fact_id"], article_id=r["article_id"],
-                         published_at=r["published_at"], story_id=r["story_id"], source_id=r["source_id"],
-                         status=r["status"], season=r["season"], announced=r["announced"],
-                         people=list(r["people"] or []), stored_fact_id=r["fact_id"])
-            self.facts[rep.fact_id].reports.append(rep)
-            self.by_article.setdefault(rep.article_id, []).append(rep)
-            self.stored_reports.append(rep)
+        self._take(reports)
         self.new_reports: list[Report] = []
         self.articles: list[int] = []
         self._next_fact = self._next_report = NEW_ID
+
+    def _take(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Stored reports, into their facts (in id order)."""
+        for r in sorted(rows, key=lambda r: r["id"]):
+            if r["fact_id"] not in self.facts:
+                continue
+            rep = _report(r)
+            self.facts[rep.fact_id].reports.append(rep)
+            self.by_article.setdefault(rep.article_id, []).append(rep)
+            self.stored_reports.append(rep)
+
+    def _complete(self, fact: Fact) -> None:
+        """Read a fact's stored reports (before the ones made here); it is then folded from all."""
+        if fact.complete:
+            return
+        assert self._load is not None
+        made_here, fact.reports = fact.reports, []
+        self._take(self._load([fact.id]))
+        fact.reports.extend(made_here)
+        fact.complete, fact.fresh, fact.stories = True, None, set()
 
     def _add(self, fact: Fact) -> None:
         self.facts[fact.id] = fact
@@ -130,7 +179,8 @@ class Folder:
             if season is not None and fact.season is not None and season != fact.season:
                 continue
             near = fact.first_published_at - self.window <= published_at <= fact.last_published_at + self.window
-            same_story = not near and story_id is not None and any(r.story_id == story_id for r in fact.reports)
+            same_story = not near and story_id is not None and (
+                story_id in fact.stories or any(r.story_id == story_id for r in fact.reports))
             if (near or same_story) and (best is None or fact.last_published_at > best.last_published_at):
                 best = fact
         return best
@@ -143,8 +193,9 @@ class Folder:
         for rep in self.by_article.pop(article_id, []):
             fact = self.facts.get(rep.fact_id)
             if fact is not None:
+                self._complete(fact)
                 fact.reports.remove(rep)
-                fact.fresh = 0
+                fact.fresh = None
                 touched.add(fact.id)
             if rep.values is not None:
                 self.new_reports.remove(rep)
@@ -176,40 +227,57 @@ class Folder:
                 self._merge_bridged(self.facts[fact_id])
 
     def _refresh(self, fact: Fact) -> None:
-        """Recompute a fact's first report, counts, status and details from its reports. When the
-        reports added since the last refresh all sort after the earlier ones (an ingest batch comes
-        oldest first), only they are folded in; otherwise every report is, from scratch."""
-        done, rows = fact.fresh, fact.reports
-        if 0 < done < len(rows) and all(a.key < b.key for a, b in zip(rows[done - 1:], rows[done:])):
-            self._fold_in(fact, rows[done:], len(rows))
-            return
-        rows = sorted(rows, key=lambda r: r.key)
+        """Bring a fact's fields up to date with its reports: fold the new ones into the fields when
+        that gives what folding all would (see the module docstring), else fold all, from scratch."""
+        if fact.fresh is not None:
+            new = sorted(fact.reports[fact.fresh:], key=lambda r: r.key)
+            if not new:
+                return
+            last = fact.last_key
+            for r in new:
+                if r.key > last:
+                    last = r.key
+                elif r.people or r.announced:
+                    break  # it could reorder the people or change the date: fold all
+            else:
+                self._fold_in(fact, new)
+                return
+        self._complete(fact)
+        rows = sorted(fact.reports, key=lambda r: r.key)
         if not rows:
             self._delete(fact)
             return
         fact.reports = rows
-        fact.first_article_id, fact.first_source_id = rows[0].article_id, rows[0].source_id
-        fact.first_published_at = rows[0].published_at
+        fact.first_key, fact.last_key = _AFTER_ALL, _BEFORE_ALL
         fact.status, fact.season, fact.announced, fact.people, fact.sources = "reported", None, None, [], set()
-        self._fold_in(fact, rows, len(rows))
+        fact.report_count = 0
+        self._fold_in(fact, rows)
 
     @staticmethod
-    def _fold_in(fact: Fact, new: list[Report], total: int) -> None:
-        """Fold reports that sort after every report already folded into the fact's fields."""
-        fact.last_published_at = new[-1].published_at
-        fact.report_count = total
+    def _fold_in(fact: Fact, new: list[Report]) -> None:
+        """Fold reports (sorted; those before the fact's latest name no people and no date) into its fields."""
+        for r in new:
+            if r.key < fact.first_key:
+                fact.first_key = r.key
+                fact.first_article_id, fact.first_source_id, fact.first_published_at = (
+                    r.article_id, r.source_id, r.published_at)
+        people = list(fact.people)  # a new list: the stored columns may hold the old one
+        for r in new:
+            if r.key > fact.last_key:
+                fact.last_key, fact.last_published_at = r.key, r.published_at
+                fact.announced = r.announced or fact.announced
+                people.extend(p for p in r.people if p not in people)
+            if r.story_id is not None and not fact.complete:
+                fact.stories.add(r.story_id)
+        fact.people = people
+        fact.report_count += len(new)
         fact.sources.update(r.source_id for r in new)
         fact.source_count = len(fact.sources)
         if fact.status != "official" and any(r.status == "official" for r in new):
             fact.status = "official"
         if fact.season is None:
             fact.season = next((r.season for r in new if r.season is not None), None)
-        fact.announced = next((r.announced for r in reversed(new) if r.announced), fact.announced)
-        people = list(fact.people)  # a new list: the stored columns may hold the old one
-        for r in new:
-            people.extend(p for p in r.people if p not in people)
-        fact.people = people
-        fact.fresh = total
+        fact.fresh = len(fact.reports)
 
     def _merge_bridged(self, fact: Fact) -> None:
         """A late report can bridge two facts (reports on day 0 and day 8, then one on day 4): fold
@@ -222,10 +290,12 @@ class Folder:
             if not near:
                 return
             keep, drop = sorted([fact, near[0]], key=lambda f: (f.first_published_at, f.id))
+            self._complete(keep)
+            self._complete(drop)
             for rep in drop.reports:
                 rep.fact_id = keep.id
             keep.reports.extend(drop.reports)
-            keep.fresh = 0
+            keep.fresh = None
             self._delete(drop)
             self._refresh(keep)
             fact = keep

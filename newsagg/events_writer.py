@@ -30,17 +30,21 @@ def _values(events: Sequence[Event]) -> list[dict[str, Any]]:
     return [event_values(e) for e in events]
 
 
-def fold_batch(session: Session, items: Sequence[tuple[int, datetime, int | None, int | None, Sequence[Event]]]) -> int:
+def fold_batch(session: Session, items: Sequence[tuple[int, datetime, int | None, int | None, Sequence[Event]]],
+               *, read_all: bool = False) -> int:
     """Replace the events of a batch of articles (id, published_at, story id, source id, events), given
-    oldest first, and fold them into facts: one read of what they can touch, folding in memory, bulk
-    writes (no commit). Returns the events stored."""
+    oldest first, and fold them into facts: one read of what they can touch (a fact's reports only
+    when it must: newsagg.event_fold), folding in memory, bulk writes (no commit). read_all: read
+    every report of every fact touched first (what the tests compare with). Returns the events stored."""
     if not items:
         return 0
     values = [(aid, at, story, source, _values(events)) for aid, at, story, source, events in items]
     pairs = {(v["show_id"], v["type"]) for *_, vs in values for v in vs}
-    facts, reports = store.fold_state(session, pairs, min(i[1] for i in items), max(i[1] for i in items),
-                                      [i[0] for i in items], [i[2] for i in items if i[2] is not None])
-    folder = Folder(facts, reports, store.FOLD_WINDOW)
+    facts, reports, summaries = store.fold_state(
+        session, pairs, min(i[1] for i in items), max(i[1] for i in items), [i[0] for i in items],
+        [i[2] for i in items if i[2] is not None], read_all=read_all)
+    folder = Folder(facts, reports, store.FOLD_WINDOW, summaries=summaries,
+                    load=lambda ids: store.fact_reports(session, ids))
     for aid, at, story, source, vs in values:
         folder.article(aid, at, story, source, vs)
     c = folder.changes()
