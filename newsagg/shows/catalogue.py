@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
@@ -65,7 +66,7 @@ class Show:
 
     @property
     def networks(self) -> list[str]:
-        return [n.strip() for n in (self.network or "").split(" / ") if n.strip()]
+        return list(split_networks(self.network))
 
     def ref(self) -> dict[str, Any]:
         """How outputs name the show unambiguously (see show_ref)."""
@@ -93,6 +94,12 @@ def show_ref(show_id: int | None, title: str, premiered_on: str | None, network:
     ids = {k: str(v) for k, v in (external_ids or {}).items() if v}
     return {"id": show_id, "title": title, "year": year_of(premiered_on), "network": network,
             "tvmaze": ids.get("tvmaze"), "external_ids": ids}
+
+
+@lru_cache(maxsize=4096)
+def split_networks(network: str | None) -> tuple[str, ...]:
+    """"NBC / Peacock" -> ("NBC", "Peacock"); memoised: the linker asks per candidate show and article."""
+    return tuple(n.strip() for n in (network or "").split(" / ") if n.strip())
 
 
 def year_of(value: str | None) -> int | None:

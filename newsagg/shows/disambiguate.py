@@ -8,7 +8,7 @@ from functools import lru_cache
 from statistics import median
 
 from newsagg.shows.article import ArticleText
-from newsagg.shows.catalogue import Show, year_of
+from newsagg.shows.catalogue import Show, split_networks, year_of
 from newsagg.shows.evidence import Mention
 from newsagg.shows.textnorm import alias_key
 
@@ -77,8 +77,10 @@ def prior(show: Show, art: ArticleText, year: float | None) -> float:
     score = art.prior.get(k)  # type: ignore[arg-type]
     if score is None:
         score = era_factor(show, year)
-        if any(network_mentioned(net, art) for net in show.networks):
-            score += PRIOR_BONUS["network_named"]
+        for net in split_networks(show.network):
+            if network_mentioned(net, art):
+                score += PRIOR_BONUS["network_named"]
+                break
         if show.notable:
             score += PRIOR_BONUS["notable"]
         if show.country == "US":

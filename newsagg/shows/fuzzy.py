@@ -8,7 +8,7 @@ from typing import Any
 
 from newsagg.shows import cues
 from newsagg.shows.article import ArticleText
-from newsagg.shows.catalogue import Show
+from newsagg.shows.catalogue import Show, split_networks
 from newsagg.shows.disambiguate import best_show, era_factor
 from newsagg.shows.evidence import EVIDENCE, LINK_THRESHOLD, Mention
 from newsagg.shows.matcher import AliasMatcher
@@ -82,8 +82,9 @@ def add_fuzzy(by_show: dict[int, list[Mention]], shows: dict[int, Show], matcher
         show = shows[sid]
         if linked_networks is None:
             linked_networks = {n for s, ms in by_show.items()
-                               if max(m.evidence for m in ms) >= LINK_THRESHOLD for n in shows[s].networks}
-        supported = bool(set(show.networks) & linked_networks) or len(starts) >= 2 or any(
+                               if max(m.evidence for m in ms) >= LINK_THRESHOLD
+                               for n in split_networks(shows[s].network)}
+        supported = not linked_networks.isdisjoint(split_networks(show.network)) or len(starts) >= 2 or any(
             cues.RIGHT_ADJ.match(art.low[s + len(key) + 1:s + len(key) + 40]) for s in starts)
         if not supported or era_factor(show, year) < 0.5:
             continue
