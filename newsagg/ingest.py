@@ -18,6 +18,7 @@ and every bad one is returned as an ItemFailure (source, key, one-line reason).
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -76,6 +77,15 @@ def one_line(exc: BaseException) -> str:
     """An exception as one short line (a database error's first line, never an item's repr)."""
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0][:300] if text else ''}"
+
+
+def freeze_long_lived() -> None:
+    """Move what exists now (the show matcher and the dedupe window: millions of long-lived objects)
+    out of the cyclic GC's sight. Otherwise every full collection, triggered by the garbage each batch
+    makes, walks them again: ~0.1 s each, a tenth of a crawl's CPU (gc.freeze, as long-running
+    services do after start-up)."""
+    gc.collect()
+    gc.freeze()
 
 
 class Ingestor:

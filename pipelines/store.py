@@ -20,7 +20,7 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
 from models.db import open_database
-from newsagg.ingest import Ingestor, IngestResult, one_line
+from newsagg.ingest import Ingestor, IngestResult, freeze_long_lived, one_line
 from newsagg.records import Article
 
 logger = logging.getLogger(__name__)
@@ -50,8 +50,10 @@ class StorePipeline:
         return cls(crawler)
 
     def _open(self) -> Ingestor:
-        return Ingestor(open_database(self.db_url), self.registry, link_shows=self.link_shows, dedupe=self.dedupe,
-                        events=self.events)
+        ingestor = Ingestor(open_database(self.db_url), self.registry, link_shows=self.link_shows,
+                            dedupe=self.dedupe, events=self.events)
+        freeze_long_lived()
+        return ingestor
 
     async def open_spider(self) -> None:
         if self.shared is not None:

@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import threading
@@ -31,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from models.db import open_database
 from newsagg.distributed import reactor_thread
-from newsagg.ingest import Ingestor, IngestResult
+from newsagg.ingest import Ingestor, IngestResult, freeze_long_lived
 from newsagg.records import Article
 from newsagg.sources import Source, load_sources
 
@@ -172,10 +171,7 @@ class WorkerRuntime:
         shared = SharedIngestor(Ingestor(engine, self.sources(registry)))
         with self._guard:
             self._ingestors[key] = (shared.ingestor.catalogue_version or version, shared)
-        # The matcher and the dedupe window are millions of long-lived objects: out of the cyclic
-        # GC's sight, a full collection (triggered by every task's garbage) stops re-walking them.
-        gc.collect()
-        gc.freeze()
+        freeze_long_lived()
         return shared
 
     def crawl(self, sources: list[Source], url: str, registry: str | None, trigger: str,
