@@ -75,3 +75,17 @@ def test_names_found_as_words_longest_first() -> None:
         by_regex.append((m.start(), m.end(), m.group(0)))
         pos = m.end()
     assert found == by_regex
+
+
+NETWORK_PIECES = ["hbo", "hbo max", "max", "abc", "nbc", "fx", "fxx", "amc", "bbc one", "at", "&", "+", "_", "t",
+                  " ", " ", ".", "s", "e"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(NETWORK_PIECES), max_size=12).map("".join))
+def test_find_networks_is_the_names_search(text: str) -> None:
+    """Network names found with the automaton are what the names' regex search, longest first and
+    never inside a longer word, finds."""
+    names = "|".join(re.escape(n) for n in lexicon.networks())
+    pattern = re.compile(r"(?<![\w&+])(?:" + names + r")(?![\w&+])")
+    assert lexicon.find_networks(text) == [m.span() for m in pattern.finditer(text)], text

@@ -17,6 +17,8 @@ _NUMERIC = re.compile(r"\b(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?:/(?P<y>(?:20)?\d\d))?
 _SEASONAL = re.compile(r"\b(?:this|next|in the|in|early|late) (?P<season>spring|summer|fall|autumn|winter)"
                        r"(?:\s+(?P<year>(?:19|20)\d\d))?\b|\b(?:in|early|late|mid-?)\s*(?P<bareyear>20\d\d)\b")
 _SEASON_MONTH = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
+# Text each pattern's matches contain: most sentences hold none, and `in` costs less than a search.
+_SEASONAL_NEEDS = (*_SEASON_MONTH, "20")
 
 
 def _resolve(month: int, day: int | None, year: int | None, published: date | None) -> str | None:
@@ -38,7 +40,7 @@ def _resolve(month: int, day: int | None, year: int | None, published: date | No
 def find_date(sentence_low: str, published: datetime | None) -> str | None:
     """The first date the sentence announces, as ISO "YYYY-MM-DD" or "YYYY-MM" (or "YYYY"), else None."""
     pub = published.date() if published else None
-    for m in _DATE.finditer(sentence_low):
+    for m in _DATE.finditer(sentence_low) if any(w in sentence_low for w in MONTHS) else ():
         month_word = m.group("month")
         day = int(m.group("day")) if m.group("day") else None
         year = int(m.group("year")) if m.group("year") else None
@@ -53,7 +55,7 @@ def find_date(sentence_low: str, published: datetime | None) -> str | None:
         resolved = _resolve(MONTHS[month_word[:3]], day, year, pub)
         if resolved:
             return resolved
-    for m in _NUMERIC.finditer(sentence_low):
+    for m in _NUMERIC.finditer(sentence_low) if "/" in sentence_low else ():
         month, day = int(m.group("m")), int(m.group("d"))
         if 1 <= month <= 12 and 1 <= day <= 31:
             y = m.group("y")
@@ -61,7 +63,7 @@ def find_date(sentence_low: str, published: datetime | None) -> str | None:
             resolved = _resolve(month, day, year, pub)
             if resolved:
                 return resolved
-    m = _SEASONAL.search(sentence_low)
+    m = _SEASONAL.search(sentence_low) if any(w in sentence_low for w in _SEASONAL_NEEDS) else None
     if m:
         if m.group("season"):
             year = int(m.group("year")) if m.group("year") else None

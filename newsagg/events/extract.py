@@ -85,7 +85,10 @@ def _mention_names(keys: tuple[tuple[int, tuple[str, ...]], ...]) -> tuple[tuple
 _STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
-_WORD_CHAR = re.compile(r"\w")
+def _word_char(text: str, i: int) -> bool:
+    """Whether text[i] exists and is a word character (the regex class \\w: alphanumeric or _)."""
+    return i < len(text) and (text[i].isalnum() or text[i] == "_")
+
 
 Span = tuple[int, int, str]  # start, end, the name found
 
@@ -99,14 +102,14 @@ def _find_mentions(names: tuple[str, ...], text: str) -> list[Span]:
     for name in names:  # longest first: at a shared start the first to arrive is kept
         i = text.find(name)
         while i >= 0:
-            if i not in first and not _WORD_CHAR.match(text, i + len(name)):
+            if i not in first and not _word_char(text, i + len(name)):
                 first[i] = name
             i = text.find(name, i + 1)
     out: list[Span] = []
     pos = 0
     for start in sorted(first):
         # Inside the previous name, or right after a letter ("Fargo" in "Wellsfargo"): not a mention.
-        if start < pos or (start and _WORD_CHAR.match(text, start - 1)):
+        if start < pos or (start and _word_char(text, start - 1)):
             continue
         name = first[start]
         out.append((start, start + len(name), name))
@@ -227,7 +230,6 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     modality = lexicon.modality()
     pset = lexicon.patterns()
     cue_of = {c.name: c for c in lexicon.type_cues()}
-    net_pattern = lexicon.network_pattern()
     found: dict[tuple[str, int], Event] = {}
     direct: set[tuple[str, int]] = set()
     sentences = item_sentences(title, description, body)
@@ -255,7 +257,7 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
         if scan.search("denial_sentence") or scan.search("genre_sentence"):
             continue
         mentions = _mentions(low, spans.get(k, ()), owner)
-        nets = list(net_pattern.finditer(low))
+        nets = lexicon.find_networks(low)
         # Reported/past status is read only once a cue survives every check (most do not).
         tone = _Tone(scan)
         date_cache: list[str | None] = []
@@ -269,7 +271,7 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
                     continue
             for m in (first, *scan.finditer(cue.name, first.end())):
                 event = _event_at(sent, low, cue, m, mentions, modality, scan, tone, primary, titles,
-                                  link_conf, len(links), published_at, net_pattern,
+                                  link_conf, len(links), published_at,
                                   date_cache[0] if date_cache else None, has_primary, nets)
                 if event:
                     for ev in event:
@@ -307,8 +309,7 @@ def _starts(lows: list[str]) -> list[int]:
 def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str], mentions: list[_Mention],
               modality: lexicon.Modality, scan: Scan, tone: "_Tone", primary: int, titles: dict[int, str],
               link_conf: dict[int, float], n_links: int, published_at: datetime | None,
-              net_pattern: re.Pattern[str], when: str | None, has_primary: bool,
-              net_cache: list[re.Match[str]] | None = None) -> list[Event]:
+              when: str | None, has_primary: bool, nets: list[tuple[int, int]]) -> list[Event]:
     start, end = m.span()
     if any(x.start <= start < x.end for x in mentions):
         return []  # the cue is part of a show's title ("Chicago Fire", "Renewal")
@@ -338,12 +339,11 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
             attribution = 0.75
         shows = [_Mention(primary, start, start, False)]
         attribution *= 0.8
-    nets = net_cache if net_cache is not None else list(net_pattern.finditer(low))
-    excluded = [(x.start, x.end) for x in mentions] + [(n.start(), n.end()) for n in nets]
+    excluded = [(x.start, x.end) for x in mentions] + nets
     people: list[str] = []
     if cue.name in PEOPLE_TYPES:
         people = _people(sent.text, low, cue.name, start, end, m.group(0), excluded)
-    network = min(nets, key=lambda n: abs(n.start() - start)) if nets else None
+    network = min(nets, key=lambda n: abs(n[0] - start)) if nets else None
     reported, past = tone.reported(), tone.past()
     out = []
     for show in shows:
@@ -355,7 +355,7 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
             type=cue.name, show_id=show.show_id, show_title=titles[show.show_id],
             season=_season(low, near), status="reported" if reported else "official",
             date=when if cue.name == "premiere_date" else None, people=list(people),
-            network=sent.text[network.start():network.end()] if network else None,
+            network=sent.text[network[0]:network[1]] if network else None,
             evidence=sent.text[:500], confidence=round(confidence, 3), new=not past, field=sent.field))
     return out
 

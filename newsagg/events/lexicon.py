@@ -62,9 +62,38 @@ def _network_names() -> str:
     return "|".join(re.escape(n) for n in networks())
 
 
+def _joins_name(char: str) -> bool:
+    """A character that would make a network name part of a longer word ("abc" in "abcd", "at&t")."""
+    return char.isalnum() or char in "_&+"
+
+
 @lru_cache(maxsize=1)
-def network_pattern() -> re.Pattern[str]:
-    return re.compile(r"(?<![\w&+])(?:" + _network_names() + r")(?![\w&+])")
+def _network_automaton() -> Any:
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for name in networks():
+        auto.add_word(name, len(name))
+    auto.make_automaton()
+    return auto
+
+
+def find_networks(low: str) -> list[tuple[int, int]]:
+    """Network names in a lower-cased sentence, as (start, end), left to right, not overlapping, the
+    longest where several start at one place; never inside a longer word (what a search for the
+    names, longest first, between (?<![\\w&+]) and (?![\\w&+]) finds)."""
+    longest: dict[int, int] = {}
+    for end, size in _network_automaton().iter(low):
+        start = end - size + 1
+        if (end + 1 == len(low) or not _joins_name(low[end + 1])) and size > longest.get(start, 0):
+            longest[start] = size
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for start in sorted(longest):
+        if start >= pos and not (start and _joins_name(low[start - 1])):
+            pos = start + longest[start]
+            out.append((start, pos))
+    return out
 
 
 def _expand(pattern: str) -> str:
