@@ -35,6 +35,7 @@ _ANAPHOR = re.compile(r"\b(?:the|its|this|that|his|her|their|a) (?:new |upcoming
                       r"\bseason (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|\bit\b|\bits\b")
 _SEASON = re.compile(r"\bseasons? (?P<num>\d{1,2}|" + "|".join(lexicon.NUMBER_WORDS) + r")\b|\bs(?P<short>\d{1,2})\b"
                      r"|\b(?P<ord>" + lexicon.ORD_PATTERN + r")(?: and (?:final|last))?[- ]season\b")
+_S_NUMBER = re.compile(r"s\d")
 _LIST_GAP = re.compile(r"^[\"'\s]*(?:,|and|&|, and|as well as)[\"'\s]*$")
 _TRANSITIVE = re.compile(r"^(?:casts|taps|tapped|hires|hired|fires|fired|names|named|recruits|enlists|ousts|ousted|"
                          r"lets go)\b")
@@ -123,6 +124,8 @@ def _mentions(low: str, spans: Sequence[Span], owner: dict[str, int]) -> list[_M
 
 def _season(low: str, near: int) -> int | None:
     best: tuple[int, int] | None = None
+    if "season" not in low and not _S_NUMBER.search(low):  # what every _SEASON match holds
+        return None
     for m in _SEASON.finditer(low):
         if m.group("num"):
             raw = m.group("num")
@@ -148,14 +151,15 @@ def _clause_before(low: str, start: int) -> list[str]:
 
 
 def _is_question(low: str, start: int, field: str, words: frozenset[str]) -> bool:
-    seg_start = max(low.rfind(c, 0, start) for c in ".!:|")
-    seg_end_q = low.find("?", start)
-    seg_end_stop = min([i for i in (low.find(c, start) for c in ".!|") if i >= 0] or [len(low)])
-    if 0 <= seg_end_q < seg_end_stop:
+    """The cue's segment ends in a question mark, or is a headline's polar question ("Will X ...?")."""
+    if "?" not in low:
+        return False
+    question = low.find("?", start)
+    if question >= 0 and all(stop < 0 or question < stop for stop in (low.find(c, start) for c in ".!|")):
         return True
     if field == "title":
-        first = low[seg_start + 1:].split(" ", 1)[0].strip("\"'")
-        return first in words and "?" in low
+        seg_start = max(low.rfind(c, 0, start) for c in ".!:|")
+        return low[seg_start + 1:].split(" ", 1)[0].strip("\"'") in words
     return False
 
 
