@@ -115,11 +115,14 @@ def fold_state(session: Session, pairs: Iterable[tuple[int, str]], start: dateti
     others = [i for i in facts if i not in full]
     summaries: dict[int, tuple[set[int | None], set[int]]] = {i: (set(), set()) for i in others}
     if others:
-        for fact_id, source_id, story_id in session.execute(
-                select(EventRow.fact_id, ArticleRow.source_id, ArticleRow.story_id).distinct()
-                .join(ArticleRow, ArticleRow.id == EventRow.article_id).where(EventRow.fact_id.in_(others))):
+        # Two small reads: a fact's outlets are few; of its stories only the batch's matter.
+        reported = select(EventRow.fact_id).join(ArticleRow, ArticleRow.id == EventRow.article_id).where(
+            EventRow.fact_id.in_(others)).distinct()
+        for fact_id, source_id in session.execute(reported.add_columns(ArticleRow.source_id)):
             summaries[fact_id][0].add(source_id)
-            if story_id in stories:
+        if stories:
+            for fact_id, story_id in session.execute(
+                    reported.add_columns(ArticleRow.story_id).where(ArticleRow.story_id.in_(stories))):
                 summaries[fact_id][1].add(story_id)
     return list(facts.values()), fact_reports(session, list(full)), summaries
 
