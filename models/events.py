@@ -41,6 +41,7 @@ class EventFactRow(Base):
     last_published_at: Mapped[datetime] = mapped_column(UTCDateTime())
     report_count: Mapped[int] = mapped_column(Integer, default=1)
     source_count: Mapped[int] = mapped_column(Integer, default=1)
+    source_ids: Mapped[list[int | None] | None] = mapped_column(JSONType)  # its reports' outlets
 
 
 class EventRow(Base):
@@ -70,18 +71,18 @@ def _fact_columns() -> tuple[Any, ...]:
     return (EventFactRow.id, EventFactRow.show_id, EventFactRow.type, EventFactRow.season, EventFactRow.status,
             EventFactRow.announced, EventFactRow.people, EventFactRow.first_article_id, EventFactRow.first_source_id,
             EventFactRow.first_published_at, EventFactRow.last_published_at, EventFactRow.report_count,
-            EventFactRow.source_count)
+            EventFactRow.source_count, EventFactRow.source_ids)
 
 
 def fold_state(session: Session, pairs: Iterable[tuple[int, str]], start: datetime, end: datetime,
                article_ids: Sequence[int], story_ids: Iterable[int], *, read_all: bool = False,
-               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[int, tuple[set[int | None], set[int]]]]:
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[int, set[int]]]:
     """What folding a batch of reports published in [start, end] can touch, as plain rows: the facts of
     its (show, type) pairs within FOLD_WINDOW of the batch or of each other (a merge can chain), the
     facts of the batch's stories and of the batch articles' stored events. Returns (facts, reports,
     summaries): every report of the facts holding a batch article's stored event (they change), and
-    for the others (newsagg.event_fold reads their reports only if it must, with fact_reports) their
-    outlets and the batch's stories they are in. read_all: every report of every fact instead."""
+    for the others (newsagg.event_fold reads their reports only if it must, with fact_reports) the
+    batch's stories they are in. read_all: every report of every fact instead."""
     stories = [s for s in set(story_ids) if s is not None]
     mine = [ArticleRow.id.in_(list(article_ids))] + ([ArticleRow.story_id.in_(stories)] if stories else [])
     linked = select(EventRow.fact_id).join(ArticleRow, ArticleRow.id == EventRow.article_id).where(
@@ -107,23 +108,20 @@ def fold_state(session: Session, pairs: Iterable[tuple[int, str]], start: dateti
         facts.update((f["id"], f) for f in more)
     if not facts:
         return [], [], {}
-    if read_all:
-        full = set(facts)
-    else:
-        full = set(session.scalars(select(EventRow.fact_id).distinct().where(
-            EventRow.article_id.in_(list(article_ids)), EventRow.fact_id.in_(list(facts)))))
-    others = [i for i in facts if i not in full]
-    summaries: dict[int, tuple[set[int | None], set[int]]] = {i: (set(), set()) for i in others}
-    if others:
-        # Two small reads: a fact's outlets are few; of its stories only the batch's matter.
-        reported = select(EventRow.fact_id).join(ArticleRow, ArticleRow.id == EventRow.article_id).where(
-            EventRow.fact_id.in_(others)).distinct()
-        for fact_id, source_id in session.execute(reported.add_columns(ArticleRow.source_id)):
-            summaries[fact_id][0].add(source_id)
-        if stories:
-            for fact_id, story_id in session.execute(
-                    reported.add_columns(ArticleRow.story_id).where(ArticleRow.story_id.in_(stories))):
-                summaries[fact_id][1].add(story_id)
+    # Facts holding a batch article's stored event change: all their reports are read. So are those
+    # of a fact whose outlets are not known (folded before they were kept).
+    full = set(facts) if read_all else {i for i, f in facts.items() if f["source_ids"] is None}
+    # By article only (its index): with the fact ids too, SQLite may walk every report of the facts.
+    full |= set(session.scalars(select(EventRow.fact_id).distinct().where(
+        EventRow.article_id.in_(list(article_ids))))) & set(facts)
+    summaries: dict[int, set[int]] = {i: set() for i in facts if i not in full}
+    if summaries and stories:
+        # Of a fact's stories only the batch's matter: found from the stories' articles (their index).
+        for fact_id, story_id in session.execute(
+                select(EventRow.fact_id, ArticleRow.story_id).distinct()
+                .join(ArticleRow, ArticleRow.id == EventRow.article_id).where(ArticleRow.story_id.in_(stories))):
+            if fact_id in summaries:
+                summaries[fact_id].add(story_id)
     return list(facts.values()), fact_reports(session, list(full)), summaries
 
 

@@ -30,7 +30,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
 _BEFORE_ALL, _AFTER_ALL = (-1, -1), (1 << 62, 0)  # order keys below and above any report's
 FACT_COLUMNS = ("season", "status", "announced", "people", "first_article_id", "first_source_id",
-                "first_published_at", "last_published_at", "report_count", "source_count")
+                "first_published_at", "last_published_at", "report_count", "source_count", "source_ids")
 
 
 @dataclass
@@ -75,13 +75,17 @@ class Fact:
     reports: list[Report] = field(default_factory=list)
     fresh: int | None = None
     complete: bool = True
-    sources: set[int | None] = field(default_factory=set)  # the outlets of the folded reports
+    sources: set[int | None] = field(default_factory=set)  # the outlets of its (folded) reports
     # An incomplete fact: the stories its stored reports are in (among those asked about).
     stories: set[int] = field(default_factory=set)
     # The order keys of the folded reports' first and last (a stored fact's are known by date only:
     # a report made here sorts after a stored one of the same time).
     first_key: tuple[int, int] = (0, 0)
     last_key: tuple[int, int] = (0, 0)
+
+    @property
+    def source_ids(self) -> list[int | None]:
+        return sorted(self.sources, key=lambda i: (i is None, i or 0))
 
     def columns(self) -> dict[str, Any]:
         return {c: getattr(self, c) for c in FACT_COLUMNS}
@@ -111,13 +115,13 @@ def _report(r: Mapping[str, Any]) -> Report:
 
 class Folder:
     def __init__(self, facts: Sequence[Mapping[str, Any]], reports: Sequence[Mapping[str, Any]],
-                 window: timedelta, *, summaries: Mapping[int, tuple[set[int | None], set[int]]] | None = None,
+                 window: timedelta, *, summaries: Mapping[int, set[int]] | None = None,
                  load: Callable[[list[int]], Sequence[Mapping[str, Any]]] | None = None) -> None:
         """facts: stored fact rows (id, show_id, type and FACT_COLUMNS); reports: every stored event
         (id, fact_id, article_id, published_at, story_id, source_id, status, season, announced,
-        people) of the facts not in `summaries`; summaries: fact id -> (the outlets of its reports,
-        the stories its reports are in among the batch's) for facts whose reports are read on demand
-        by `load` (fact ids -> their stored events)."""
+        people) of the facts not in `summaries`; summaries: fact id -> the stories its reports are
+        in among the batch's, for facts whose reports are read on demand by `load` (fact ids -> their
+        stored events)."""
         self.window = window
         self.facts: dict[int, Fact] = {}
         self.by_pair: dict[tuple[int, str], list[Fact]] = {}
@@ -127,11 +131,12 @@ class Folder:
         self._load = load
         for row in sorted(facts, key=lambda r: r["id"]):
             fact = Fact(id=row["id"], show_id=row["show_id"], type=row["type"],
-                        **{c: row[c] for c in FACT_COLUMNS if c != "people"}, people=list(row["people"] or []))
+                        **{c: row[c] for c in FACT_COLUMNS if c not in ("people", "source_ids")},
+                        people=list(row["people"] or []), sources=set(row["source_ids"] or ()))
             self.stored[fact.id] = fact.columns()
             if fact.id in summaries:
                 fact.complete, fact.fresh = False, 0
-                fact.sources, fact.stories = set(summaries[fact.id][0]), set(summaries[fact.id][1])
+                fact.stories = set(summaries[fact.id])
                 fact.first_key = (_micros(fact.first_published_at), 0)
                 fact.last_key = (_micros(fact.last_published_at), NEW_ID - 1)
             self._add(fact)

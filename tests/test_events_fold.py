@@ -54,6 +54,7 @@ def _state(eng: Any) -> set:
         assert all(e.fact_id is not None for e in events)
         return {(f.show_id, f.type, f.season, f.status, f.announced, tuple(f.people), f.first_article_id,
                  f.first_source_id, f.first_published_at, f.last_published_at, f.report_count, f.source_count,
+                 tuple(f.source_ids),
                  tuple(sorted(((e.article_id, e.season, e.status, tuple(e.people)) for e in events if e.fact_id == f.id),
                               key=repr)))
                 for f in facts}

@@ -67,6 +67,37 @@ def test_reports_fold_into_one_fact_with_first_reporter(engine) -> None:
         assert result.events == 2 and result.facts == 1
 
 
+def _outlets(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT source_ids, report_count, source_count FROM event_facts")).all()
+    return [(json.loads(ids) if isinstance(ids, str) else ids, *rest) for ids, *rest in rows]  # SQLite: text
+
+
+def test_migration_0011_keeps_each_facts_outlets(engine) -> None:
+    """Facts folded before their outlets were kept get them from their reports; folding then goes on."""
+    from alembic import command
+
+    from models.db import _alembic_config, current_revision, head_revision, upgrade
+
+    registry = [Source(name=n, title=n.title(), feeds=(f"http://127.0.0.1/{n}.xml",)) for n in ("variety", "deadline")]
+    ing = Ingestor(engine, registry)
+    ing.ingest([article("deadline", 1, "'Jessica Jones' Renewed for Season 2 at Netflix", 30),
+                article("variety", 2, "Netflix Renews 'Jessica Jones' for Second Season", 5)])
+    want = _outlets(engine)
+    with engine.connect() as conn:
+        sources = conn.execute(text("SELECT id FROM sources ORDER BY id")).scalars().all()
+    assert want == [(sources, 2, 2)]
+    with engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "0010")
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    assert _outlets(engine) == want
+    with engine.begin() as conn:  # a fact stored without its outlets: folded again from its reports
+        conn.execute(text("UPDATE event_facts SET source_ids = NULL"))
+    Ingestor(engine, registry).ingest([article("deadline", 3, "Netflix renews 'Jessica Jones'", 40)])
+    assert _outlets(engine) == [(sources, 3, 2)]
+
+
 def test_cli_extract_and_list(tmp_path) -> None:
     db = str(tmp_path / "cli.db")
     lines = "\n".join([json.dumps({"id": "a", "title": "'Ozark' Renewed for Season 4", "published": "2020-06-01"}),
