@@ -33,6 +33,10 @@ FACT_COLUMNS = ("season", "status", "announced", "people", "first_article_id", "
                 "first_published_at", "last_published_at", "report_count", "source_count", "source_ids")
 
 
+def _micros(when: datetime) -> int:
+    return (when - _EPOCH) // _MICROSECOND
+
+
 @dataclass
 class Report:
     order: int  # the stored event id, or NEW_ID + n for a report made here
@@ -51,7 +55,7 @@ class Report:
     key: tuple[int, int] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.key = ((self.published_at - _EPOCH) // _MICROSECOND, self.order)
+        self.key = (_micros(self.published_at), self.order)
 
 
 @dataclass
@@ -101,10 +105,6 @@ class FoldChanges:
     moved_reports: list[tuple[int, int]]
     new_reports: list[dict[str, Any]]
     articles: list[int]
-
-
-def _micros(when: datetime) -> int:
-    return (when - _EPOCH) // _MICROSECOND
 
 
 def _report(r: Mapping[str, Any]) -> Report:

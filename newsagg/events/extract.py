@@ -21,7 +21,7 @@ from newsagg.events.dates import find_date
 from newsagg.events.model import PEOPLE_TYPES, Event, LinkedShow, ShowNames
 from newsagg.events.people import find_people
 from newsagg.events.prefilter import Scan
-from newsagg.events.text import Sentence, item_sentences
+from newsagg.events.text import Sentence, item_sentences, whole_words
 
 LEAD_SENTENCES = 6  # body sentences read whatever they name; later ones only when they name a show
 FIELD_WEIGHT = {"title": 1.0, "description": 0.95, "body": 0.85}
@@ -86,9 +86,9 @@ def _mention_names(keys: tuple[tuple[int, tuple[str, ...]], ...]) -> tuple[tuple
 _STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
-def _word_char(text: str, i: int) -> bool:
-    """Whether text[i] exists and is a word character (the regex class \\w: alphanumeric or _)."""
-    return i < len(text) and (text[i].isalnum() or text[i] == "_")
+def _word_char(char: str) -> bool:
+    """A word character (the regex class \\w: alphanumeric or _)."""
+    return char.isalnum() or char == "_"
 
 
 Span = tuple[int, int, str]  # start, end, the name found
@@ -99,23 +99,16 @@ def _find_mentions(names: tuple[str, ...], text: str) -> list[Span]:
     at one place the longest wins. (What a search for the names' alternation, longest first, gave;
     found with str.find: an item's set of shows is seldom seen twice, and compiling a pattern for
     each item cost more than the search.)"""
-    first: dict[int, str] = {}
+    longest: dict[int, int] = {}
     for name in names:  # longest first: at a shared start the first to arrive is kept
+        size = len(name)
         i = text.find(name)
         while i >= 0:
-            if i not in first and not _word_char(text, i + len(name)):
-                first[i] = name
+            if i not in longest and (i + size == len(text) or not _word_char(text[i + size])):
+                longest[i] = size
             i = text.find(name, i + 1)
-    out: list[Span] = []
-    pos = 0
-    for start in sorted(first):
-        # Inside the previous name, or right after a letter ("Fargo" in "Wellsfargo"): not a mention.
-        if start < pos or (start and _word_char(text, start - 1)):
-            continue
-        name = first[start]
-        out.append((start, start + len(name), name))
-        pos = start + len(name)
-    return out
+    # Inside the previous name, or right after a letter ("Fargo" in "Wellsfargo"): not a mention.
+    return [(s, e, text[s:e]) for s, e in whole_words(longest, text, _word_char)]
 
 
 def _mentions(low: str, spans: Sequence[Span], owner: dict[str, int]) -> list[_Mention]:
@@ -233,7 +226,7 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     mention_names, owner = _mention_names(key)
     modality = lexicon.modality()
     pset = lexicon.patterns()
-    cue_of = {c.name: c for c in lexicon.type_cues()}
+    cue_of = lexicon.cues_by_name()
     found: dict[tuple[str, int], Event] = {}
     direct: set[tuple[str, int]] = set()
     sentences = item_sentences(title, description, body)

@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any
 
 from newsagg.events.prefilter import PatternSet
+from newsagg.events.text import whole_words
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
             "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
@@ -87,13 +88,7 @@ def find_networks(low: str) -> list[tuple[int, int]]:
         start = end - size + 1
         if (end + 1 == len(low) or not _joins_name(low[end + 1])) and size > longest.get(start, 0):
             longest[start] = size
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for start in sorted(longest):
-        if start >= pos and not (start and _joins_name(low[start - 1])):
-            pos = start + longest[start]
-            out.append((start, pos))
-    return out
+    return whole_words(longest, low, _joins_name)
 
 
 def _expand(pattern: str) -> str:
@@ -114,6 +109,11 @@ def type_cues() -> tuple[TypeCues, ...]:
                  for name, spec in _cue_data().items())
 
 
+@lru_cache(maxsize=1)
+def cues_by_name() -> dict[str, TypeCues]:
+    return {c.name: c for c in type_cues()}
+
+
 MODALITY_PATTERNS = ("negation_before", "hypothetical_before", "hypothetical_clause", "background_before",
                      "denial_sentence", "genre_sentence", "reported_sentence", "past_sentence")
 
@@ -127,7 +127,7 @@ def patterns() -> PatternSet:
         alternations[name] = [_expand(p) for p in spec["patterns"]]
         if spec.get("blockers"):
             alternations[f"blockers:{name}"] = [_expand(p) for p in spec["blockers"]]
-    data = tomllib.loads(_data("modality.toml"))
+    data = _modality_data()
     for key in MODALITY_PATTERNS:
         # *_before and *_clause lists are words; *_sentence lists are regular expressions.
         alternations[key] = _words(data[key]) if not key.endswith("_sentence") else list(data[key])
@@ -140,7 +140,12 @@ def _words(words: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def _modality_data() -> dict[str, Any]:
+    return tomllib.loads(_data("modality.toml"))
+
+
+@lru_cache(maxsize=1)
 def modality() -> Modality:
-    data = tomllib.loads(_data("modality.toml"))
+    data = _modality_data()
     return Modality(window=int(data["window"]), background_window=int(data["background_window"]),
                     question_start=frozenset(data["question_start"]))

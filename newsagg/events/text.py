@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from newsagg.normalize.text import html_to_text
@@ -33,6 +34,20 @@ class Sentence:
     field: str  # title | description | body
     index: int  # position in the item (0 = headline)
     paragraph: int
+
+
+def whole_words(longest: Mapping[int, int], text: str, joins: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """(start, end) of names found in `text`, given the longest name found at each start that no
+    joining character follows: left to right, never overlapping, none right after a joining
+    character. What a search for the names' alternation, longest first, between a look-behind and a
+    look-ahead for those characters finds."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for start in sorted(longest):
+        if start >= pos and not (start and joins(text[start - 1])):
+            pos = start + longest[start]
+            out.append((start, pos))
+    return out
 
 
 def clean(text: str) -> str:
