@@ -39,6 +39,8 @@ class CrawlReport:
     database: str
     elapsed: float
     sources: list[SourceReport] = field(default_factory=list)
+    # CPU seconds the storing thread spent per ingest step (store, links, stories, events, commit).
+    ingest_cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[SourceReport]:
@@ -88,9 +90,13 @@ def run_crawl(sources: list[Source], db: str | None = None, *, trigger: str = "m
     settings = crawl_settings(sources, url, trigger, run_id, overrides)
     started = time.monotonic()
     process = CrawlerProcess(settings)
-    process.crawl(FeedSpider)
+    crawler = process.create_crawler(FeedSpider)
+    process.crawl(crawler)
     process.start()
     report = CrawlReport(run_id=run_id, database=url, elapsed=time.monotonic() - started)
+    prefix = "newsagg/cpu_s/"
+    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    report.ingest_cpu = {k[len(prefix):]: float(v) for k, v in stats.items() if k.startswith(prefix)}
     report.sources = load_run(url, run_id)
     return report
 

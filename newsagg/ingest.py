@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterable, Sequence
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -59,6 +62,9 @@ class IngestResult:
     duplicates: int = 0
     flags: list[str] = field(default_factory=list)
     failures: list[ItemFailure] = field(default_factory=list)
+    # CPU seconds of the ingesting thread per step (store, links, stories, events, commit), measured
+    # in the run itself: what a step costs as a share of the crawl, whatever the machine's speed.
+    cpu: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: "IngestResult") -> None:
         s, o = self.store, other.store
@@ -71,12 +77,23 @@ class IngestResult:
         self.stories_new += other.stories_new
         self.duplicates += other.duplicates
         self.failures += other.failures
+        self.cpu.update(other.cpu)
 
 
 def one_line(exc: BaseException) -> str:
     """An exception as one short line (a database error's first line, never an item's repr)."""
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0][:300] if text else ''}"
+
+
+@contextmanager
+def cpu_of(result: IngestResult, step: str) -> Iterator[None]:
+    """Add this thread's CPU time inside the block to result.cpu[step]."""
+    started = time.thread_time()
+    try:
+        yield
+    finally:
+        result.cpu[step] += time.thread_time() - started
 
 
 def freeze_long_lived() -> None:
@@ -127,42 +144,56 @@ class Ingestor:
             self.stories.reset()
 
     def _ingest_once(self, batch: Sequence[Article]) -> IngestResult:
-        with Session(self.engine) as session, session.begin():
-            fault_point("before-store")
-            result = IngestResult(self.store.store_in(session, batch, datetime.now(timezone.utc)))
-            fault_point("after-articles")
-            changed = [(a, i, o) for a, i, o in zip(batch, result.store.ids, result.store.outcomes)
-                       if o in ("new", "updated")]
-            if self.linker is not None and changed:
-                self._link(session, [a for a, _, _ in changed], [i for _, i, _ in changed])
-                result.linked = sum(1 for a, _, _ in changed if a.shows)
-            fault_point("after-links")
-            if self.stories is not None and changed:
-                from newsagg.stories_writer import lock_stories
+        cpu: Counter[str] = Counter()
+        result = IngestResult(StoreResult(), cpu=cpu)
+        with Session(self.engine) as session:
+            with session.begin():
+                fault_point("before-store")
+                with cpu_of(result, "store"):
+                    result.store = self.store.store_in(session, batch, datetime.now(timezone.utc))
+                fault_point("after-articles")
+                changed = [(a, i, o) for a, i, o in zip(batch, result.store.ids, result.store.outcomes)
+                           if o in ("new", "updated")]
+                if self.linker is not None and changed:
+                    with cpu_of(result, "links"):
+                        self._link(session, [a for a, _, _ in changed], [i for _, i, _ in changed])
+                    result.linked = sum(1 for a, _, _ in changed if a.shows)
+                fault_point("after-links")
+                if self.stories is not None and changed:
+                    with cpu_of(result, "stories"):
+                        self._assign_stories(session, changed, result)
+                if self.linker is not None and self.events and changed:
+                    # TV events after links and stories (facts fold by story), in the same transaction.
+                    from newsagg.events_writer import store_events
 
-                # Oldest first: who had a story first should not depend on arrival order.
-                fresh = sorted(((a, i) for a, i, o in changed if o == "new"),
-                               key=lambda p: (p[0].published_at, p[0].canonical_url))
-                items = self.stories.prepare([a for a, _ in fresh])  # fingerprints: no lock needed
-                if fresh:
-                    self.stories.catch_up(session)  # most of the replay, before the lock too
-                # Concurrent writers decide one at a time, from here to the commit (see
-                # newsagg.stories_writer for why that keeps one story per real story).
-                lock_stories(session)
-                decisions = self.stories.assign(session, [a for a, _ in fresh], [i for _, i in fresh], items)
-                result.stories_new = sum(1 for d in decisions if d.is_new_story)
-                result.duplicates = sum(1 for d in decisions if d.duplicate_of is not None)
-            if self.linker is not None and self.events and changed:
-                # TV events after links and stories (facts fold by story), in the same transaction.
-                from newsagg.events_writer import store_events
-
-                result.events = store_events(session, [a for a, _, _ in changed], [i for _, i, _ in changed],
-                                             self.linker)
-            fault_point("after-stories")
+                    with cpu_of(result, "events"):
+                        result.events = store_events(session, [a for a, _, _ in changed],
+                                                     [i for _, i, _ in changed], self.linker)
+                fault_point("after-stories")
+                commit_started = time.thread_time()
+            cpu["commit"] += time.thread_time() - commit_started
         if self.stories is not None:
             self.stories.dirty = False  # committed: memory and database agree again
         fault_point("after-commit")
         return result
+
+    def _assign_stories(self, session: Session, changed: Sequence[tuple[Article, int, str]],
+                        result: IngestResult) -> None:
+        from newsagg.stories_writer import lock_stories
+
+        assert self.stories is not None
+        # Oldest first: who had a story first should not depend on arrival order.
+        fresh = sorted(((a, i) for a, i, o in changed if o == "new"),
+                       key=lambda p: (p[0].published_at, p[0].canonical_url))
+        items = self.stories.prepare([a for a, _ in fresh])  # fingerprints: no lock needed
+        if fresh:
+            self.stories.catch_up(session)  # most of the replay, before the lock too
+        # Concurrent writers decide one at a time, from here to the commit (see
+        # newsagg.stories_writer for why that keeps one story per real story).
+        lock_stories(session)
+        decisions = self.stories.assign(session, [a for a, _ in fresh], [i for _, i in fresh], items)
+        result.stories_new = sum(1 for d in decisions if d.is_new_story)
+        result.duplicates = sum(1 for d in decisions if d.duplicate_of is not None)
 
     def _ingest_retrying(self, batch: Sequence[Article]) -> IngestResult:
         try:

@@ -104,6 +104,8 @@ class StorePipeline:
         assert stats is not None
         stats.inc_value("newsagg/stories_new", result.stories_new)
         stats.inc_value("newsagg/syndicated_copies", result.duplicates)
+        for step, seconds in result.cpu.items():
+            stats.inc_value(f"newsagg/cpu_s/{step}", seconds, start=0.0)
         for (source, outcome), n in result.store.per_source.items():
             stats.inc_value(f"newsagg/{source}/items_{outcome}", n)
         for failure in result.failures:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
-from conftest import registry_toml, run_cli
+from conftest import ROOT, registry_toml, run_cli
 from newsagg.demo.server import FixtureServer, Resource
 
 
@@ -79,3 +83,33 @@ def test_private_addresses_refused_unless_allowed(tmp_path: Path) -> None:
         proc = run_cli("crawl", "--sources", str(reg), "--db", str(tmp_path / "c.db"))
         assert server.count("/feed") == 0
     assert proc.returncode == 1 and "private address" in proc.stderr
+
+
+_REPORT_CPU = """
+import json, sys
+from newsagg.crawl import run_crawl
+from newsagg.sources import load_sources
+report = run_crawl(load_sources(sys.argv[1]), sys.argv[2],
+                   overrides={"AUTOTHROTTLE_ENABLED": False, "NEWSAGG_EVENTS": sys.argv[3] == "on"})
+print(json.dumps(report.ingest_cpu))
+"""
+
+
+def test_crawl_report_gives_each_ingest_steps_cpu(tmp_path: Path) -> None:
+    """The storing thread's CPU per step reaches the report (what bench/feed_bench.py reads for the
+    events step's share of a crawl); a step switched off has none."""
+    found = {}
+    with FixtureServer() as server:
+        server.set("/a/feed", Resource(_rss(server.base_url, "a", 5), "application/rss+xml"))
+        reg = tmp_path / "sources.toml"
+        reg.write_text(registry_toml(server.base_url, {"a": ["/a/feed"]}))
+        for events in ("on", "off"):
+            proc = subprocess.run([sys.executable, "-c", _REPORT_CPU, str(reg), str(tmp_path / f"{events}.db"), events],
+                                  capture_output=True, text=True, timeout=120, cwd=str(ROOT),
+                                  env={**os.environ, "PYTHONPATH": str(ROOT)})
+            assert proc.returncode == 0, proc.stderr[-2000:]
+            found[events] = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert set(found["on"]) == {"store", "links", "stories", "events", "commit"}
+    assert set(found["off"]) == {"store", "links", "stories", "commit"}
+    assert all(seconds >= 0 for seconds in found["on"].values())
+    assert found["on"]["store"] > 0 and found["on"]["links"] > 0
