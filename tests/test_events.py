@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from newsagg.events import extract_events
 from newsagg.events.dates import find_date
@@ -114,3 +114,27 @@ def test_arbitrary_text_never_raises_and_only_linked_shows(title: str, body: str
     events = extract_events(title, "", body, link("Ozark", "Lost"), published_at=WHEN)
     assert {e.show_title for e in events} <= {"Ozark", "Lost"}
     assert all(0 <= e.confidence <= 1 for e in events)
+
+
+_NAMES = ("mrs. maisel", "jessica jones", "lost", "the o.c.", "it")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="Mrs.Maisel JjessicaJones\n\t!?'\"OC.lostIt\u00e9\u0130", max_size=300),
+       lead=st.integers(0, 4), names=st.lists(st.sampled_from(_NAMES), min_size=1, max_size=3, unique=True))
+@example(text="Intro.\n\nA recap.\n\nMrs.Maisel is back.", lead=1, names=["mrs. maisel"])  # the cut adds a space
+@example(text="Intro.\n\nNew for Mr.\nLost fans.", lead=1, names=["mr. lost"])  # a line break made a space
+def test_body_split_past_the_lead_keeps_every_sentence_that_names_a_show(text, lead, names) -> None:
+    """Paragraphs past the lead are split only when they may hold a name: what is left out is
+    whole paragraphs whose sentences hold none of the names, nothing else changes."""
+    from newsagg.events.extract import _lower
+    from newsagg.events.text import holds_any, split_sentences
+
+    full = split_sentences(text)
+    lazy = split_sentences(text, lead, holds_any(tuple(names)))
+    assert lazy[:lead] == full[:lead]
+    kept = iter(full)
+    assert all(s in kept for s in lazy)  # in order: a part of the full split
+    left_out = [s for s in full if s not in lazy]
+    assert not any(n in _lower(s) for s, _ in left_out for n in names)
+    assert {p for _, p in left_out}.isdisjoint({p for _, p in lazy})  # whole paragraphs only

@@ -21,7 +21,7 @@ from newsagg.events.dates import find_date
 from newsagg.events.model import PEOPLE_TYPES, Event, LinkedShow, ShowNames
 from newsagg.events.people import find_people
 from newsagg.events.prefilter import Scan
-from newsagg.events.text import Sentence, item_sentences, whole_words
+from newsagg.events.text import Sentence, holds_any, item_sentences, whole_words
 
 LEAD_SENTENCES = 6  # body sentences read whatever they name; later ones only when they name a show
 FIELD_WEIGHT = {"title": 1.0, "description": 0.95, "body": 0.85}
@@ -229,9 +229,10 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     cue_of = lexicon.cues_by_name()
     found: dict[tuple[str, int], Event] = {}
     direct: set[tuple[str, int]] = set()
-    sentences = item_sentences(title, description, body)
+    # Trade news puts the news in the headline and the lead; further down, an event names its show:
+    # past the lead, a paragraph that cannot hold a show's name is not even split.
+    sentences = item_sentences(title, description, body, LEAD_SENTENCES, holds_any(mention_names))
     lows = [_lower(x.text) for x in sentences]
-    # Trade news puts the news in the headline and the lead; further down, an event names its show.
     joined = "\n".join(lows)
     all_starts = _starts(lows)
     spans = _sentence_spans(mention_names, lows, joined, all_starts)

@@ -64,9 +64,11 @@ def clean(text: str) -> str:
     return text
 
 
-def split_sentences(text: str) -> list[tuple[str, int]]:
+def split_sentences(text: str, lead: int | None = None,
+                    wanted: Callable[[str], bool] | None = None) -> list[tuple[str, int]]:
     """(sentence, paragraph number) pairs, white space runs made one space; abbreviations ("Feb.",
-    "Mr.") do not end a sentence."""
+    "Mr.") do not end a sentence. With `lead` and `wanted`: once `lead` sentences are out, a
+    paragraph is split only when wanted(paragraph) holds (its white space made one space per line)."""
     out: list[tuple[str, int]] = []
     for paragraph, para in enumerate(_PARAGRAPH.split(text)):
         # White space made one space line by line, before the split (a line break ends a sentence,
@@ -75,6 +77,8 @@ def split_sentences(text: str) -> list[tuple[str, int]]:
             para = "\n".join(" ".join(line.split()) for line in para.split("\n"))
         else:
             para = " ".join(para.split())
+        if wanted is not None and lead is not None and len(out) >= lead and not wanted(para):
+            continue
         pending = ""
         for part in _split(para):
             part = part.strip()
@@ -101,8 +105,26 @@ def _split(text: str) -> list[str]:
     return parts
 
 
-def item_sentences(title: str, description: str, body: str) -> list[Sentence]:
-    """The headline is one sentence; the description and the body are split."""
+def holds_any(names: tuple[str, ...]) -> Callable[[str], bool]:
+    """A test that a text may hold one of these lower-case names somewhere: false only when no
+    sentence cut from it (white space made one space, lower-cased) holds one. Spaces and line breaks
+    are left out on both sides (a sentence puts a space where its text had a line break or none:
+    "Mrs.Maisel" -> "Mrs. Maisel"); a text that is not ASCII is always kept (its lower case can
+    differ sentence by sentence)."""
+    squeezed = tuple({n.replace(" ", "").replace("\n", "") for n in names})
+
+    def test(text: str) -> bool:
+        if not text.isascii():
+            return True
+        flat = text.replace(" ", "").replace("\n", "").lower()
+        return any(n in flat for n in squeezed)
+    return test
+
+
+def item_sentences(title: str, description: str, body: str, lead: int | None = None,
+                   wanted: Callable[[str], bool] | None = None) -> list[Sentence]:
+    """The headline is one sentence; the description and the body are split (past the body's first
+    `lead` sentences, only the paragraphs `wanted` holds: see split_sentences)."""
     sentences: list[Sentence] = []
     title = " ".join(clean(title).split())
     if title:
@@ -112,6 +134,6 @@ def item_sentences(title: str, description: str, body: str) -> list[Sentence]:
         if field == "body" and len(text) > MAX_BODY_CHARS:
             text = text[:MAX_BODY_CHARS]
         base = sentences[-1].paragraph + 1 if sentences else 0
-        for s, p in split_sentences(text):
+        for s, p in (split_sentences(text, lead, wanted) if field == "body" else split_sentences(text)):
             sentences.append(Sentence(s, field, len(sentences), base + p))
     return sentences
