@@ -76,13 +76,17 @@ def _fact_columns() -> tuple[Any, ...]:
 
 def fold_state(session: Session, pairs: Iterable[tuple[int, str]], start: datetime, end: datetime,
                article_ids: Sequence[int], story_ids: Iterable[int], *, read_all: bool = False,
+               detailed: Mapping[tuple[int, str], datetime] | None = None,
                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[int, set[int]]]:
     """What folding a batch of reports published in [start, end] can touch, as plain rows: the facts of
     its (show, type) pairs within FOLD_WINDOW of the batch or of each other (a merge can chain), the
     facts of the batch's stories and of the batch articles' stored events. Returns (facts, reports,
     summaries): every report of the facts holding a batch article's stored event (they change), and
     for the others (newsagg.event_fold reads their reports only if it must, with fact_reports) the
-    batch's stories they are in. read_all: every report of every fact instead."""
+    batch's stories they are in. read_all: every report of every fact instead. detailed: (show, type)
+    -> the earliest batch report naming people or a date; the facts of that pair reported since then
+    get their reports read now, in this one query, as folding such a report in before their latest
+    would read them one fact at a time."""
     stories = [s for s in set(story_ids) if s is not None]
     mine = [ArticleRow.id.in_(list(article_ids))] + ([ArticleRow.story_id.in_(stories)] if stories else [])
     linked = select(EventRow.fact_id).join(ArticleRow, ArticleRow.id == EventRow.article_id).where(
@@ -111,6 +115,9 @@ def fold_state(session: Session, pairs: Iterable[tuple[int, str]], start: dateti
     # Facts holding a batch article's stored event change: all their reports are read. So are those
     # of a fact whose outlets are not known (folded before they were kept).
     full = set(facts) if read_all else {i for i, f in facts.items() if f["source_ids"] is None}
+    if detailed:
+        full |= {i for i, f in facts.items() if (since := detailed.get((f["show_id"], f["type"]))) is not None
+                 and f["last_published_at"] >= since}
     # By article only (its index): with the fact ids too, SQLite may walk every report of the facts.
     full |= set(session.scalars(select(EventRow.fact_id).distinct().where(
         EventRow.article_id.in_(list(article_ids))))) & set(facts)

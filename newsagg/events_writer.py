@@ -40,9 +40,15 @@ def fold_batch(session: Session, items: Sequence[tuple[int, datetime, int | None
         return 0
     values = [(aid, at, story, source, _values(events)) for aid, at, story, source, events in items]
     pairs = {(v["show_id"], v["type"]) for *_, vs in values for v in vs}
+    detailed: dict[tuple[int, str], datetime] = {}
+    for _aid, at, _story, _source, vs in values:
+        for v in vs:
+            key = (v["show_id"], v["type"])
+            if (v["people"] or v["announced"]) and (key not in detailed or at < detailed[key]):
+                detailed[key] = at
     facts, reports, summaries = store.fold_state(
         session, pairs, min(i[1] for i in items), max(i[1] for i in items), [i[0] for i in items],
-        [i[2] for i in items if i[2] is not None], read_all=read_all)
+        [i[2] for i in items if i[2] is not None], read_all=read_all, detailed=detailed)
     folder = Folder(facts, reports, store.FOLD_WINDOW, summaries=summaries,
                     load=lambda ids: store.fact_reports(session, ids))
     for aid, at, story, source, vs in values:
