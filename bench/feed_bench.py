@@ -32,6 +32,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import sqlite3
 import subprocess
@@ -184,7 +185,8 @@ def make_feed(rng: random.Random, site: str, title: str, feed_no: int, items: in
         # --mix corpus: a real headline and description lead the item; the body's filler names no show.
         item = real[(feed_no * items + i) % len(real)] if real else None
         headline = html.escape(item["headline"]) if item else _sentence(rng).rstrip(".?!")[:110]
-        slug = "-".join(headline.lower().split()[:8]).replace("'", "")
+        # Letters and digits only: a "#" or "?" from a real headline would cut the post id off the URL.
+        slug = "-".join(re.sub(r"[^a-z0-9]+", " ", html.unescape(headline).lower()).split()[:8])
         link = f"{site}/{start.year}/tv/news/{slug}-{post_id}/"
         # RFC 822 with a numeric zone, as WordPress emits; some items in Pacific time.
         published = (start - timedelta(minutes=17 * i + feed_no)).astimezone(
