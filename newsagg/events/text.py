@@ -114,10 +114,17 @@ def holds_any(names: tuple[str, ...]) -> Callable[[str], bool]:
     squeezed = tuple({n.replace(" ", "").replace("\n", "") for n in names})
 
     def test(text: str) -> bool:
+        low = text.lower()
+        for name in names:  # the usual case: the name as written (True is never wrong here)
+            if name in low:
+                return True
         if not text.isascii():
             return True
-        flat = text.replace(" ", "").replace("\n", "").lower()
-        return any(n in flat for n in squeezed)
+        flat = low.replace(" ", "").replace("\n", "")
+        for name in squeezed:
+            if name in flat:
+                return True
+        return False
     return test
 
 
