@@ -50,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 
 from newsagg.demo.server import FixtureServer, Resource  # noqa: E402
 
+CORPUS = ROOT.parent / "shared" / "corpus"
 SOURCES = 10
 CTYPE = "application/rss+xml; charset=UTF-8"
 # Local server: no politeness delays, so the crawl measures our code, not AutoThrottle.
@@ -125,7 +126,7 @@ def _body_html(rng: random.Random, site: str, words: int, shows: bool = True) ->
 def corpus_items() -> list[dict[str, str]]:
     """The real entertainment-news items (headline, one-sentence description): 0-2 TV events each, most
     none (the labelled mix), unlike the generated sentences, which each name a show."""
-    path = ROOT.parent / "shared" / "corpus" / "entertainment-news" / "items.jsonl"
+    path = CORPUS / "entertainment-news" / "items.jsonl"
     if not path.is_file():
         sys.exit(f"--mix corpus: {path} not found")
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
@@ -133,21 +134,14 @@ def corpus_items() -> list[dict[str, str]]:
 
 def real_paragraphs() -> list[str]:
     """Paragraphs of real entertainment article bodies, read from the corpus at run time (never
-    copied): the article pages marked entertainment (AV Club, Vanity Fair, Wetpaint, OK!, Flavorwire,
-    ..., 2014-17, their expected body text) and the user's seed roundup."""
-    from newsagg.normalize.text import html_to_text
+    copied): the expected body texts of the article pages (AV Club, Vanity Fair, Wetpaint, OK!,
+    Flavorwire, ..., 2014-17) and the user's seed roundup."""
+    from evaluation.extraction import expected_bodies
 
-    corpus = ROOT.parent / "shared" / "corpus"
-    index = corpus / "article-pages" / "index.json"
-    if not index.is_file():
-        sys.exit(f"--mix real: {index} not found")
-    texts = [(corpus.parent / "seed-article.txt").read_text("utf-8")]
-    for page in json.loads(index.read_text("utf-8")):
-        truth = page.get("ground_truth", {})
-        if page.get("entertainment") and truth.get("body_text"):
-            texts.append((corpus / "article-pages" / truth["body_text"]).read_text("utf-8"))
-        elif page.get("entertainment") and truth.get("body_html"):
-            texts.append(html_to_text((corpus / "article-pages" / truth["body_html"]).read_text("utf-8")))
+    if not (CORPUS / "article-pages" / "index.json").is_file():
+        sys.exit(f"--mix real: {CORPUS / 'article-pages'} not found")
+    texts = [(CORPUS.parent / "seed-article.txt").read_text("utf-8")]
+    texts += [text for _, text in expected_bodies(CORPUS) if text]
     return [p.strip() for text in texts for p in text.split("\n") if len(p.split()) >= 8]
 
 
@@ -182,7 +176,8 @@ def make_feed(rng: random.Random, site: str, title: str, feed_no: int, items: in
 """]
     for i in range(items):
         post_id = feed_no * 100_000 + i
-        # --mix corpus: a real headline and description lead the item; the body's filler names no show.
+        # --mix corpus / real: a real headline and description lead the item (corpus: the body's filler
+        # names no show; real: the body is real paragraphs).
         item = real[(feed_no * items + i) % len(real)] if real else None
         headline = html.escape(item["headline"]) if item else _sentence(rng).rstrip(".?!")[:110]
         # Letters and digits only: a "#" or "?" from a real headline would cut the post id off the URL.

@@ -223,20 +223,13 @@ def evaluate_bodies(corpus: Path, with_trafilatura: bool = True, sources: list[A
             "stops_early": [e["key"] for e in per_page if e["stops_early"]]}
 
 
-def evaluate_entertainment_bodies(corpus: Path, with_trafilatura: bool = True,
-                                  sources: list[Any] | None = None) -> dict[str, Any]:
-    """Body P/R/F1 on the entertainment pages of article-pages (newspaper's and Readability's test
-    pages: their expected text is those tools' regression output, not human-checked; expectations
-    that are only a note about a failure, in capitals, are skipped). Reported, not gated."""
+def expected_bodies(corpus: Path) -> Iterator[tuple[dict[str, Any], str | None]]:
+    """The article pages with an expected body text (the entertainment pages of newspaper's and
+    Readability's tests), each with that text; None where the expectation is only a note about a
+    failure, in capitals."""
     import lxml.html
 
-    from newsagg.extract import extract_page
-    from newsagg.sources import page_options_for
-
-    registry = _registry(sources)
     base = corpus / "article-pages"
-    rows: dict[str, list[tuple[float, float, float]]] = {"newsagg": []}
-    skipped: list[str] = []
     for rec in json.loads((base / "index.json").read_text("utf-8")):
         gt = rec.get("ground_truth", {})
         if "body_text" in gt:
@@ -245,7 +238,23 @@ def evaluate_entertainment_bodies(corpus: Path, with_trafilatura: bool = True,
             expected = lxml.html.fromstring((base / gt["body_html"]).read_bytes()).text_content()
         else:
             continue
-        if expected.strip().split("\n", 1)[0].isupper():
+        yield rec, None if expected.strip().split("\n", 1)[0].isupper() else expected
+
+
+def evaluate_entertainment_bodies(corpus: Path, with_trafilatura: bool = True,
+                                  sources: list[Any] | None = None) -> dict[str, Any]:
+    """Body P/R/F1 on the entertainment pages of article-pages (newspaper's and Readability's test
+    pages: their expected text is those tools' regression output, not human-checked; expectations
+    that are only a note about a failure, in capitals, are skipped). Reported, not gated."""
+    from newsagg.extract import extract_page
+    from newsagg.sources import page_options_for
+
+    registry = _registry(sources)
+    base = corpus / "article-pages"
+    rows: dict[str, list[tuple[float, float, float]]] = {"newsagg": []}
+    skipped: list[str] = []
+    for rec, expected in expected_bodies(corpus):
+        if expected is None:
             skipped.append(rec["id"])
             continue
         raw = load_page(base / rec["html"])

@@ -83,6 +83,7 @@ def run_crawl(sources: list[Source], db: str | None = None, *, trigger: str = "m
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.feeds import FeedSpider
+    from newsagg.ingest import CPU_STATS
 
     url = database_url(db)
     open_database(url).dispose()  # migrate (and fail with one clear line) before Scrapy starts
@@ -94,9 +95,8 @@ def run_crawl(sources: list[Source], db: str | None = None, *, trigger: str = "m
     process.crawl(crawler)
     process.start()
     report = CrawlReport(run_id=run_id, database=url, elapsed=time.monotonic() - started)
-    prefix = "newsagg/cpu_s/"
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
-    report.ingest_cpu = {k[len(prefix):]: float(v) for k, v in stats.items() if k.startswith(prefix)}
+    report.ingest_cpu = {k.removeprefix(CPU_STATS): float(v) for k, v in stats.items() if k.startswith(CPU_STATS)}
     report.sources = load_run(url, run_id)
     return report
 

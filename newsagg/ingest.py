@@ -86,6 +86,9 @@ def one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0][:300] if text else ''}"
 
 
+CPU_STATS = "newsagg/cpu_s/"  # Scrapy stats key prefix of IngestResult.cpu, summed over a crawl
+
+
 @contextmanager
 def cpu_of(result: IngestResult, step: str) -> Iterator[None]:
     """Add this thread's CPU time inside the block to result.cpu[step]."""
@@ -144,8 +147,7 @@ class Ingestor:
             self.stories.reset()
 
     def _ingest_once(self, batch: Sequence[Article]) -> IngestResult:
-        cpu: Counter[str] = Counter()
-        result = IngestResult(StoreResult(), cpu=cpu)
+        result = IngestResult(StoreResult())
         with Session(self.engine) as session:
             with session.begin():
                 fault_point("before-store")
@@ -170,8 +172,8 @@ class Ingestor:
                         result.events = store_events(session, [a for a, _, _ in changed],
                                                      [i for _, i, _ in changed], self.linker)
                 fault_point("after-stories")
-                commit_started = time.thread_time()
-            cpu["commit"] += time.thread_time() - commit_started
+                commit_started = time.thread_time()  # the commit runs as the block ends
+            result.cpu["commit"] += time.thread_time() - commit_started
         if self.stories is not None:
             self.stories.dirty = False  # committed: memory and database agree again
         fault_point("after-commit")

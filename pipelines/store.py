@@ -20,7 +20,7 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
 from models.db import open_database
-from newsagg.ingest import Ingestor, IngestResult, freeze_long_lived, one_line
+from newsagg.ingest import CPU_STATS, Ingestor, IngestResult, freeze_long_lived, one_line
 from newsagg.records import Article
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ class StorePipeline:
         stats.inc_value("newsagg/stories_new", result.stories_new)
         stats.inc_value("newsagg/syndicated_copies", result.duplicates)
         for step, seconds in result.cpu.items():
-            stats.inc_value(f"newsagg/cpu_s/{step}", seconds, start=0.0)
+            stats.inc_value(CPU_STATS + step, seconds, start=0.0)
         for (source, outcome), n in result.store.per_source.items():
             stats.inc_value(f"newsagg/{source}/items_{outcome}", n)
         for failure in result.failures:

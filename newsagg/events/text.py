@@ -64,7 +64,7 @@ def clean(text: str) -> str:
     return text
 
 
-def split_sentences(text: str, lead: int | None = None,
+def split_sentences(text: str, lead: int = 0,
                     wanted: Callable[[str], bool] | None = None) -> list[tuple[str, int]]:
     """(sentence, paragraph number) pairs, white space runs made one space; abbreviations ("Feb.",
     "Mr.") do not end a sentence. With `lead` and `wanted`: once `lead` sentences are out, a
@@ -77,7 +77,7 @@ def split_sentences(text: str, lead: int | None = None,
             para = "\n".join(" ".join(line.split()) for line in para.split("\n"))
         else:
             para = " ".join(para.split())
-        if wanted is not None and lead is not None and len(out) >= lead and not wanted(para):
+        if wanted is not None and len(out) >= lead and not wanted(para):
             continue
         pending = ""
         for part in _split(para):
@@ -128,7 +128,7 @@ def holds_any(names: tuple[str, ...]) -> Callable[[str], bool]:
     return test
 
 
-def item_sentences(title: str, description: str, body: str, lead: int | None = None,
+def item_sentences(title: str, description: str, body: str, lead: int = 0,
                    wanted: Callable[[str], bool] | None = None) -> list[Sentence]:
     """The headline is one sentence; the description and the body are split (past the body's first
     `lead` sentences, only the paragraphs `wanted` holds: see split_sentences)."""
