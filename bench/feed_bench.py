@@ -277,7 +277,8 @@ def run_crawl_subprocess(site: dict[str, bytes], tmp: Path, profile: str | None,
         events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
     return {"wall_s": wall, "crawl_s": child["elapsed"], "cpu_s": cpu, "stored": stored, "events": events,
             "requests": child["totals"]["requests"], "items_seen": child["totals"]["items_seen"],
-            "events_cpu_s": child["ingest_cpu"].get("events", 0.0)}
+            "events_cpu_s": child["ingest_cpu"].get("events", 0.0) + child["ingest_cpu"].get("events_pool", 0.0),
+            "ingest_cpu_s": {k: round(v, 3) for k, v in child["ingest_cpu"].items()}}
 
 
 def best_of(repeat: int, fn: Callable[[], int]) -> tuple[float, int]:

@@ -1,6 +1,7 @@
 """TV events against the database: extract with newsagg.events, hand plain values to models.events.
 
-- store_events: the ingest hook, for freshly linked articles, in the caller's transaction;
+- event_inputs, store_events: the ingest hook, for freshly linked articles, in the caller's transaction
+  (extraction between them, in newsagg.ingest: in the extraction pool when one is running);
 - fold_batch: what both use to store a batch's events (folding in newsagg.event_fold, in memory);
 - reprocess: re-extract every stored article after rule changes and rebuild the facts.
 """
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from models import events as store
 from newsagg.event_fold import Folder
-from newsagg.events import Event, ShowNames, extract_events
+from newsagg.events import Event, EventInput, ShowNames, extract_events
 
 
 def event_values(e: Event) -> dict[str, Any]:
@@ -89,21 +90,26 @@ def reprocess(session: Session, since: datetime | None = None, batch: int = 500)
     return result
 
 
-def store_events(session: Session, articles: Sequence[Any], ids: Sequence[int], linker: Any = None) -> int:
-    """The ingest hook: extract the events of freshly linked articles (`a.shows`) and store them,
-    oldest first, in the caller's transaction (the batch's). Returns the events stored."""
-    extracted: list[tuple[Any, int, list[Event]]] = []
-    for a, aid in sorted(zip(articles, ids), key=lambda p: (p[0].published_at, p[1])):
+def event_inputs(articles: Sequence[Any], linker: Any = None) -> list[EventInput]:
+    """What extracting the events of freshly linked articles (`a.shows`) reads, as plain values (they go
+    to an extraction process as they are): the catalogue's aliases help find a show in a sentence."""
+    out: list[EventInput] = []
+    for a in articles:
         links = list(a.shows or [])
-        if not links:
-            extracted.append((a, aid, []))
-            continue
         names = {}
         if linker is not None:
             names = {l.show_id: ShowNames(aliases=tuple(linker.shows[l.show_id].aliases or ()))
                      for l in links if l.show_id in linker.shows}
-        extracted.append((a, aid, extract_events(a.title, a.summary or "", a.body or "", links,
-                                                 published_at=a.published_at, names=names)))
+        out.append((a.title, a.summary or "", a.body or "", links, a.published_at, names))
+    return out
+
+
+def store_events(session: Session, articles: Sequence[Any], ids: Sequence[int],
+                 extracted: Sequence[Sequence[Event]]) -> int:
+    """The ingest hook: store the events extracted from freshly stored articles (extract_batch over
+    event_inputs, in the same order), oldest first, in the caller's transaction (the batch's).
+    Returns the events stored."""
+    rows = sorted(zip(articles, ids, extracted), key=lambda r: (r[0].published_at, r[1]))
     meta = store.story_sources(session, ids)
     return fold_batch(session, [(aid, a.published_at, *meta.get(aid, (None, None)), events)
-                                for a, aid, events in extracted])
+                                for a, aid, events in rows])

@@ -6,8 +6,11 @@ For every entry point (crawl pipeline, workers), per batch:
 1. upsert the batch (identity: canonical URL, per-source GUID) -> new / updated / unchanged;
 2. link new and changed articles to shows (the catalogue's matcher is built once);
 3. run new articles through the Deduper: syndicated copies get `duplicate_of`, every
-   article a story; decisions and signatures are persisted.
-The three steps commit in ONE transaction: a kill at any point leaves either all of
+   article a story; decisions and signatures are persisted;
+4. extract the TV events of the linked articles (started after step 2, in the extraction
+   process pool when one runs, so that it overlaps step 3 and the crawl's own thread) and
+   fold them into facts.
+The steps commit in ONE transaction: a kill at any point leaves either all of
 it or none of it, and a rerun sees what was lost as new. Unchanged articles cost
 nothing past step 1, which keeps reruns cheap.
 
@@ -20,18 +23,23 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Literal
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from models.store import ArticleStore, StoreResult, retrying
+from newsagg.events import Event, EventInput, extract_batch
+from newsagg.extraction_pool import ExtractionPool, shared_pool
 from newsagg.faults import fault_point
 from newsagg.normalize.hygiene import UnstorableArticle, sanitise_article
 from newsagg.records import Article
@@ -64,6 +72,7 @@ class IngestResult:
     failures: list[ItemFailure] = field(default_factory=list)
     # CPU seconds of the ingesting thread per step (store, links, stories, events, commit), measured
     # in the run itself: what a step costs as a share of the crawl, whatever the machine's speed.
+    # "events_pool": what event extraction cost in the extraction pool's processes, when it ran there.
     cpu: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: "IngestResult") -> None:
@@ -74,6 +83,7 @@ class IngestResult:
         s.outcomes += o.outcomes
         s.per_source.update(o.per_source)
         self.linked += other.linked
+        self.events += other.events
         self.stories_new += other.stories_new
         self.duplicates += other.duplicates
         self.failures += other.failures
@@ -108,11 +118,60 @@ def freeze_long_lived() -> None:
     gc.freeze()
 
 
+POOLED_EVENTS_MIN = 32  # linked articles in a batch that pay for starting the extraction pool
+
+
+def _spare_cores(pool: ExtractionPool | None) -> int:
+    """How many of the pool's processes a batch's event extraction may keep busy: the cores this
+    process may use, less the one the crawl itself needs (its reactor and this thread share one
+    interpreter lock). None spare: extracting here costs less than handing the work over."""
+    if pool is None:
+        return 0
+    return max(0, min(pool.processes, len(os.sched_getaffinity(0)) - 1))
+
+
+class PendingEvents:
+    """The TV events of a batch's articles, being extracted: those of the linked ones in the extraction
+    pool (in chunks, one per spare core) once it is in use or when the batch is worth
+    starting it, else on the caller's thread when asked for."""
+
+    def __init__(self, inputs: list[EventInput], pool: ExtractionPool | None) -> None:
+        self.count = len(inputs)
+        self.linked = [k for k, item in enumerate(inputs) if item[3]]  # item[3]: the links
+        self.inputs = [inputs[k] for k in self.linked]
+        self.futures: list[Future[tuple[list[list[Event]], float]]] = []
+        workers = _spare_cores(pool)
+        if workers and self.inputs and (pool.used or len(self.inputs) >= POOLED_EVENTS_MIN):
+            size = -(-len(self.inputs) // workers)
+            self.futures = [pool.submit(extract_batch, self.inputs[i:i + size])
+                            for i in range(0, len(self.inputs), size)]
+
+    def result(self) -> tuple[list[list[Event]], float]:
+        """Each input's events, in order, and the CPU seconds the pool's processes spent on them (0.0
+        when extracted here: the caller's own thread time holds it)."""
+        found: list[list[Event]] = []
+        pool_cpu = 0.0
+        if not self.futures:
+            found = extract_batch(self.inputs)[0]
+        for future in self.futures:
+            chunk, cpu = future.result()  # an extraction error is raised here, as it would be inline
+            found += chunk
+            pool_cpu += cpu
+        events: list[list[Event]] = [[] for _ in range(self.count)]
+        for k, item_events in zip(self.linked, found):
+            events[k] = item_events
+        return events, pool_cpu
+
+
 class Ingestor:
     def __init__(self, engine: Engine, registry: Iterable[Source] = (), *, link_shows: bool = True,
-                 dedupe: bool = True, window: timedelta = timedelta(days=14), events: bool = True) -> None:
+                 dedupe: bool = True, window: timedelta = timedelta(days=14), events: bool = True,
+                 pool: ExtractionPool | None | Literal["shared"] = "shared") -> None:
         self.engine = engine
         self.events = events  # TV events of linked articles (needs link_shows)
+        # Where event extraction may run: the process's pool (None when NEWSAGG_EXTRACT_PROCESSES=0),
+        # a given one, or None: on this thread.
+        self.pool = shared_pool() if pool == "shared" else pool
         self.store = ArticleStore(engine, registry)
         self.linker = None
         self.catalogue_version = ""
@@ -140,6 +199,12 @@ class Ingestor:
                                        emphasized=a.emphasized, published_at=a.published_at)
         write_links_bulk(session, [(aid, a.shows) for a, aid in zip(articles, ids)], self.catalogue_version)
 
+    def _start_events(self, articles: Sequence[Article]) -> PendingEvents:
+        """Start extracting the events of the articles (linked): the result has one list per article."""
+        from newsagg.events_writer import event_inputs
+
+        return PendingEvents(event_inputs(articles, self.linker), self.pool)
+
     def _reset(self) -> None:
         """A batch transaction rolled back: cached source ids and the deduper's decisions may be gone."""
         self.store.forget_uncommitted()
@@ -161,16 +226,24 @@ class Ingestor:
                         self._link(session, [a for a, _, _ in changed], [i for _, i, _ in changed])
                     result.linked = sum(1 for a, _, _ in changed if a.shows)
                 fault_point("after-links")
+                pending = None
+                if self.linker is not None and self.events and changed:
+                    # Events after links, folded after stories (facts fold by story); extracted
+                    # meanwhile, in the extraction pool when one runs.
+                    with cpu_of(result, "events"):
+                        pending = self._start_events([a for a, _, _ in changed])
                 if self.stories is not None and changed:
                     with cpu_of(result, "stories"):
                         self._assign_stories(session, changed, result)
-                if self.linker is not None and self.events and changed:
-                    # TV events after links and stories (facts fold by story), in the same transaction.
+                if pending is not None:
                     from newsagg.events_writer import store_events
 
                     with cpu_of(result, "events"):
+                        extracted, pool_cpu = pending.result()
+                        if pool_cpu:
+                            result.cpu["events_pool"] += pool_cpu
                         result.events = store_events(session, [a for a, _, _ in changed],
-                                                     [i for _, i, _ in changed], self.linker)
+                                                     [i for _, i, _ in changed], extracted)
                 fault_point("after-stories")
                 commit_started = time.thread_time()  # the commit runs as the block ends
             result.cpu["commit"] += time.thread_time() - commit_started

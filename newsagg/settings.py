@@ -48,9 +48,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NEWSAGG_CRAWL_TIMEOUT", float, 3000.0, "seconds one source's crawl may take in a worker"),
     Setting("NEWSAGG_WORKER_CRAWL_SETTINGS", str, None, "JSON list of NAME=VALUE crawl settings for workers "
                                                         "(set by `newsagg worker -s`)", option="newsagg worker -s"),
-    Setting("NEWSAGG_EXTRACT_PROCESSES", int, None, "page-extraction processes of a crawl (default: the cores "
-                                                    "the process may use, e.g. under taskset; 0: extract on the "
-                                                    "crawl's own thread)"),
+    Setting("NEWSAGG_EXTRACT_PROCESSES", int, None, "extraction processes of a crawl: pages, and the TV events "
+                                                    "of batches of 32 or more linked items (default: the cores the "
+                                                    "process may use, e.g. under taskset; 0: extract on the "
+                                                    "crawl's own threads)"),
     Setting("NEWSAGG_SMTP_URL", str, None, "smtp[s]://user:pass@host:port that `digest --send-to` sends through",
             option="--smtp"),
     Setting("NEWSAGG_FAULT", str, None, "tests only: kill (or `:raise`) at a named commit point"),

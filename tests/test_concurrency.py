@@ -165,7 +165,7 @@ def test_two_processes_seeding_an_empty_catalogue_seed_it_once(postgres_url: str
     assert not errors and count == len(load_starter_catalogue())
 
 
-# Page extraction in a process pool (crawler/extraction_pool.py): a process that dies costs one page.
+# Extraction in a process pool (newsagg/extraction_pool.py): a process that dies costs one task.
 
 def _upper_or_die(text: str) -> str:
     if text == "die":
@@ -178,7 +178,7 @@ def _upper_or_die(text: str) -> str:
 def test_extraction_pool_process_crash_costs_only_its_page() -> None:
     import pytest
 
-    from crawler.extraction_pool import ExtractionCrashed, ExtractionPool
+    from newsagg.extraction_pool import ExtractionCrashed, ExtractionPool
 
     pool = ExtractionPool(2)
     try:
@@ -284,7 +284,7 @@ def test_extraction_pool_is_sized_to_the_cores_the_process_may_use() -> None:
         import pytest
 
         pytest.skip("needs a process allowed on at least 2 cores")
-    code = ("import os; from crawler.extraction_pool import pool_size; a = pool_size(); "
+    code = ("import os; from newsagg.extraction_pool import pool_size; a = pool_size(); "
             "os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); print(a, pool_size())")
     env = {k: v for k, v in os.environ.items() if k != "NEWSAGG_EXTRACT_PROCESSES"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout

@@ -12,7 +12,7 @@
   and the story step replays what other writers stored before it decides (under its
   advisory lock), so a long-lived window stays as correct as a fresh one;
 * the parsed registry, reread when its file changes;
-* the extraction process pool (crawler/extraction_pool.py), shared by the crawls.
+* the extraction process pool (newsagg/extraction_pool.py: pages and TV events), shared by the crawls.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ class WorkerRuntime:
 
     def warm(self) -> None:
         """Start the extraction pool's processes now (they import the extractor once)."""
-        from crawler.extraction_pool import shared_pool
+        from newsagg.extraction_pool import shared_pool
 
         pool = shared_pool()
         if pool is not None:
