@@ -159,9 +159,13 @@ def write_fold(session: Session, articles: Sequence[int], new_facts: Sequence[Ma
         session.execute(update(EventRow), [{"id": i, "fact_id": ids.get(f, f)} for i, f in moved_reports])
     if new_reports:
         # A Core insert of the table: the ORM's bulk insert spent more per row than the rest of the fold.
-        session.execute(insert(EventRow.__table__), [{**{k: v for k, v in r.items() if k != "fact_key"},
-                                                      "fact_id": ids.get(r["fact_key"], r["fact_key"])}
-                                                     for r in new_reports])
+        rows = []
+        for r in new_reports:
+            row = dict(r)
+            key = row.pop("fact_key")
+            row["fact_id"] = ids.get(key, key)
+            rows.append(row)
+        session.execute(insert(EventRow.__table__), rows)
     if updated_facts:
         session.execute(update(EventFactRow), list(updated_facts))
     if deleted_facts:

@@ -90,17 +90,33 @@ def reprocess(session: Session, since: datetime | None = None, batch: int = 500)
     return result
 
 
-def event_inputs(articles: Sequence[Any], linker: Any = None) -> list[EventInput]:
+class CatalogueNames:
+    """The catalogue aliases of a linker's shows as the extractor takes them, made once per show (an
+    item links several shows, and the same ones come back item after item)."""
+
+    def __init__(self, linker: Any) -> None:
+        self.linker = linker
+        self._made: dict[int, ShowNames] = {}
+
+    def of(self, links: Sequence[Any]) -> dict[int, ShowNames]:
+        out = {}
+        for link in links:
+            names = self._made.get(link.show_id)
+            if names is None and link.show_id in self.linker.shows:
+                names = self._made[link.show_id] = ShowNames(aliases=tuple(self.linker.shows[link.show_id].aliases or ()))
+            if names is not None:
+                out[link.show_id] = names
+        return out
+
+
+def event_inputs(articles: Sequence[Any], names: CatalogueNames | None = None) -> list[EventInput]:
     """What extracting the events of freshly linked articles (`a.shows`) reads, as plain values (they go
     to an extraction process as they are): the catalogue's aliases help find a show in a sentence."""
     out: list[EventInput] = []
     for a in articles:
         links = list(a.shows or [])
-        names = {}
-        if linker is not None:
-            names = {l.show_id: ShowNames(aliases=tuple(linker.shows[l.show_id].aliases or ()))
-                     for l in links if l.show_id in linker.shows}
-        out.append((a.title, a.summary or "", a.body or "", links, a.published_at, names))
+        out.append((a.title, a.summary or "", a.body or "", links, a.published_at,
+                    names.of(links) if names is not None and links else {}))
     return out
 
 
