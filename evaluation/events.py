@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from newsagg.events.extract import extract_events
-from newsagg.events.model import ShowNames
+from newsagg.events.model import CatalogueNames
 from evaluation.scores import PrecisionRecall
 
 
@@ -95,9 +95,8 @@ def predict(linker: Any, item: dict[str, Any]) -> list[dict[str, Any]]:
     published = _published(item.get("published"))
     title, description, body = item.get("title") or "", item.get("description") or "", item.get("body") or ""
     links = linker.link(title, body, description=description, published_at=published)
-    names = {l.show_id: ShowNames(aliases=tuple(linker.shows[l.show_id].aliases or ())) for l in links
-             if l.show_id in linker.shows}
-    events = extract_events(title, description, body, links, published_at=published, names=names)
+    events = extract_events(title, description, body, links, published_at=published,
+                            names=CatalogueNames(linker).of(links))
     return [{"type": e.type, "show": e.show_title, "tvmaze": tvmaze_of(linker, e.show_id), "season": e.season,
              "status": e.status, "evidence": e.evidence} for e in events]
 

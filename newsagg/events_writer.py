@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from models import events as store
 from newsagg.event_fold import Folder
-from newsagg.events import Event, EventInput, ShowNames, extract_events
+from newsagg.events import CatalogueNames, Event, EventInput, ShowNames, extract_events
 
 
 def event_values(e: Event) -> dict[str, Any]:
@@ -88,25 +88,6 @@ def reprocess(session: Session, since: datetime | None = None, batch: int = 500)
         session.commit()
     result.facts = store.fact_count(session)
     return result
-
-
-class CatalogueNames:
-    """The catalogue aliases of a linker's shows as the extractor takes them, made once per show (an
-    item links several shows, and the same ones come back item after item)."""
-
-    def __init__(self, linker: Any) -> None:
-        self.linker = linker
-        self._made: dict[int, ShowNames] = {}
-
-    def of(self, links: Sequence[Any]) -> dict[int, ShowNames]:
-        out = {}
-        for link in links:
-            names = self._made.get(link.show_id)
-            if names is None and link.show_id in self.linker.shows:
-                names = self._made[link.show_id] = ShowNames(aliases=tuple(self.linker.shows[link.show_id].aliases or ()))
-            if names is not None:
-                out[link.show_id] = names
-        return out
 
 
 def event_inputs(articles: Sequence[Any], names: CatalogueNames | None = None) -> list[EventInput]:

@@ -96,7 +96,7 @@ def _outcome(f: "Future[T]") -> tuple[bool, Any]:
 
 
 class ExtractionPool:
-    """A rebuildable ProcessPoolExecutor: a process that dies costs only the page it was on."""
+    """A rebuildable ProcessPoolExecutor: a process that dies costs only the task it was on."""
 
     def __init__(self, processes: int) -> None:
         self.processes = processes
@@ -126,8 +126,8 @@ class ExtractionPool:
         broken.shutdown(wait=False, cancel_futures=True)
 
     def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> "Future[T]":
-        """fn(*args, **kwargs) in a pool process. When the pool breaks, every page that was in it
-        is tried again alone in a one-process pool: only the page that kills that one too
+        """fn(*args, **kwargs) in a pool process. When the pool breaks, every task that was in it
+        is tried again alone in a one-process pool: only the task that kills that one too
         fails (ExtractionCrashed); the others get their results."""
         outcome: Future[T] = Future()
 

@@ -31,14 +31,14 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from models.store import ArticleStore, StoreResult, retrying
-from newsagg.events import Event, EventInput, extract_batch
+from newsagg.events import CatalogueNames, Event, EventInput, extract_batch
 from newsagg.extraction_pool import ExtractionPool, shared_pool
 from newsagg.faults import fault_point
 from newsagg.normalize.hygiene import UnstorableArticle, sanitise_article
@@ -109,7 +109,7 @@ def cpu_of(result: IngestResult, step: str) -> Iterator[None]:
         result.cpu[step] += time.thread_time() - started
 
 
-def freeze_long_lived() -> None:
+def freeze_and_tune_gc() -> None:
     """Move what exists now (the show matcher and the dedupe window: millions of long-lived objects)
     out of the cyclic GC's sight. Otherwise every full collection, triggered by the garbage each batch
     makes, walks them again: ~0.1 s each, a tenth of a crawl's CPU (gc.freeze, as long-running
@@ -184,7 +184,7 @@ class Ingestor:
         self.pool = shared_pool() if pool == "shared" else pool
         self.store = ArticleStore(engine, registry)
         self.linker = None
-        self._names: Any = None  # newsagg.events_writer.CatalogueNames of self.linker, made on first use
+        self._names: CatalogueNames | None = None  # the linker's catalogue aliases, for events
         self.catalogue_version = ""
         if link_shows:
             from newsagg.shows.store import catalogue_version, ensure_catalogue, linker_for_session
@@ -193,6 +193,7 @@ class Ingestor:
                 ensure_catalogue(session)
                 session.commit()
                 self.linker = linker_for_session(session)
+                self._names = CatalogueNames(self.linker)
                 self.catalogue_version = catalogue_version(session)
         self.stories = None
         if dedupe:
@@ -212,10 +213,8 @@ class Ingestor:
 
     def _start_events(self, articles: Sequence[Article]) -> PendingEvents:
         """Start extracting the events of the articles (linked): the result has one list per article."""
-        from newsagg.events_writer import CatalogueNames, event_inputs
+        from newsagg.events_writer import event_inputs
 
-        if self._names is None or self._names.linker is not self.linker:
-            self._names = CatalogueNames(self.linker)
         return PendingEvents(event_inputs(articles, self._names), self.pool)
 
     def _reset(self) -> None:

@@ -20,7 +20,7 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
 from models.db import open_database
-from newsagg.ingest import CPU_STATS, Ingestor, IngestResult, freeze_long_lived, one_line
+from newsagg.ingest import CPU_STATS, Ingestor, IngestResult, freeze_and_tune_gc, one_line
 from newsagg.records import Article
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class StorePipeline:
     def _open(self) -> Ingestor:
         ingestor = Ingestor(open_database(self.db_url), self.registry, link_shows=self.link_shows,
                             dedupe=self.dedupe, events=self.events)
-        freeze_long_lived()
+        freeze_and_tune_gc()
         return ingestor
 
     async def open_spider(self) -> None:

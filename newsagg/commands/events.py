@@ -114,15 +114,17 @@ def register(app: typer.Typer) -> None:
     @events_app.command("extract")
     def extract(db: DbOption = None) -> None:
         """Extract events from JSON lines on stdin with the database's catalogue (see module help)."""
-        from newsagg.jsonlines import map_lines
         from newsagg.commands.shows import _session
+        from newsagg.events import CatalogueNames
+        from newsagg.jsonlines import map_lines
         from newsagg.shows.store import ensure_catalogue, linker_for_session
 
         with _session(db) as session:
             ensure_catalogue(session)
             session.commit()
             linker = linker_for_session(session)
-        failed = map_lines(sys.stdin, sys.stdout, lambda line: _extract_one(linker, line))
+        names = CatalogueNames(linker)
+        failed = map_lines(sys.stdin, sys.stdout, lambda line: _extract_one(linker, names, line))
         if failed:
             raise typer.Exit(1)
 
@@ -165,15 +167,14 @@ def print_show_events(rows: list[dict[str, Any]]) -> None:
     _emit(rows, "table", ["published_at", "type", "season", "status", "date", "people", "source", "title"], "Events")
 
 
-def _extract_one(linker: Any, line: str) -> dict[str, Any]:
-    from newsagg.events import ShowNames, extract_events
+def _extract_one(linker: Any, names: Any, line: str) -> dict[str, Any]:
+    from newsagg.events import extract_events
     from newsagg.shows.lines import link_item, read_item
 
     item = read_item(line)
     links = link_item(linker, item)
-    names = {l.show_id: ShowNames(aliases=tuple(linker.shows[l.show_id].aliases or ())) for l in links}
     events = extract_events(item.title, item.description, item.body, links, published_at=item.published,
-                            names=names)
+                            names=names.of(links))
     return {"id": item.id, "events": [
         {"type": e.type, "show": {"title": e.show_title, "id": e.show_id,
                                   "tvmaze": (linker.shows[e.show_id].external_ids or {}).get("tvmaze")},

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from models.db import open_database
 from newsagg.distributed import reactor_thread
-from newsagg.ingest import Ingestor, IngestResult, freeze_long_lived
+from newsagg.ingest import Ingestor, IngestResult, freeze_and_tune_gc
 from newsagg.records import Article
 from newsagg.sources import Source, load_sources
 
@@ -171,7 +171,7 @@ class WorkerRuntime:
         shared = SharedIngestor(Ingestor(engine, self.sources(registry)))
         with self._guard:
             self._ingestors[key] = (shared.ingestor.catalogue_version or version, shared)
-        freeze_long_lived()
+        freeze_and_tune_gc()
         return shared
 
     def crawl(self, sources: list[Source], url: str, registry: str | None, trigger: str,

@@ -289,10 +289,10 @@ EventInput = tuple[str, str, str, Sequence[LinkedShow], "datetime | None", Mappi
 
 
 def extract_batch(items: Sequence[EventInput]) -> tuple[list[list[Event]], float]:
-    """extract_events of each item (none for an item without links), and the CPU seconds it took: run
-    in an extraction process, that is the cost its caller could not measure on its own thread."""
+    """extract_events of each item, and the CPU seconds it took: run in an extraction process, that is
+    the cost its caller could not measure on its own thread."""
     started = time.thread_time()
-    out = [extract_events(title, description, body, links, published_at=at, names=names) if links else []
+    out = [extract_events(title, description, body, links, published_at=at, names=names)
            for title, description, body, links, at, names in items]
     return out, time.thread_time() - started
 

@@ -1,4 +1,4 @@
-"""What event extraction returns."""
+"""What event extraction takes and returns."""
 
 from __future__ import annotations
 
@@ -26,6 +26,25 @@ class ShowNames:
 
     aliases: Sequence[str] = ()
     network: str | None = None
+
+
+class CatalogueNames:
+    """The catalogue aliases of a linker's shows (`linker.shows[id].aliases`) as ShowNames, made once
+    per show: an item links several shows, and the same ones come back item after item."""
+
+    def __init__(self, linker: Any) -> None:
+        self.linker = linker
+        self._made: dict[int, ShowNames] = {}
+
+    def of(self, links: Sequence[LinkedShow]) -> dict[int, ShowNames]:
+        out = {}
+        for link in links:
+            names = self._made.get(link.show_id)
+            if names is None and link.show_id in self.linker.shows:
+                names = self._made[link.show_id] = ShowNames(aliases=tuple(self.linker.shows[link.show_id].aliases or ()))
+            if names is not None:
+                out[link.show_id] = names
+        return out
 
 
 @dataclass
