@@ -31,7 +31,7 @@ from newsagg.demo.server import FixtureServer, Resource
 
 N_SOURCES = 20
 N_ITEMS = 4
-PAGE_DELAY = 0.4  # slow article pages: a crawl lasts long enough to be killed in the middle
+PAGE_DELAY = 0.4  # slow article pages, staggered: the crawl of a source lasts N_ITEMS * PAGE_DELAY
 VISIBILITY_TIMEOUT = 10  # seconds before Redis hands a dead worker's task to another
 
 
@@ -55,13 +55,16 @@ def _rss(base: str, prefix: str, n: int) -> bytes:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{prefix}</title>{items}</channel></rss>'.encode()
 
 
-def _serve_sources(server: FixtureServer, names: list[str], n: int, delay: float) -> None:
+def _serve_sources(server: FixtureServer, names: list[str], n: int, delay: float, stagger: bool = False) -> None:
+    """Page i of each source answers after `delay` seconds, or (i + 1) * `delay` when staggered, so that
+    a crawl fetching its pages concurrently still lasts n * delay."""
     for name in names:
         server.set(f"/{name}/feed", Resource(_rss(server.base_url, name, n), "application/rss+xml"))
         for i in range(n):
             server.set(f"/{name}/{i}", Resource(
                 f"<html><head><title>{name} story {i}</title></head><body><article><p>{name} story {i}: "
-                f"a longer paragraph of text about the show.</p></article></body></html>".encode(), delay=delay))
+                f"a longer paragraph of text about the show.</p></article></body></html>".encode(),
+                delay=delay * (i + 1) if stagger else delay))
 
 
 def _registry(tmp_path: Path, base: str, names: list[str]) -> Path:
@@ -183,7 +186,7 @@ def test_three_workers_twenty_sources_one_killed_mid_crawl(tmp_path: Path, postg
     procs, queue, env = workers
     names = [f"s{i:02d}" for i in range(N_SOURCES)]
     with FixtureServer() as server:
-        _serve_sources(server, names, N_ITEMS, PAGE_DELAY)
+        _serve_sources(server, names, N_ITEMS, PAGE_DELAY, stagger=True)
         reg = _registry(tmp_path, server.base_url, names)
         dispatched = subprocess.run([sys.executable, str(ROOT / "scheduler.py"), "run-due", "--dispatch",
                                      "--sources", str(reg), "--db", postgres_url],
@@ -203,12 +206,18 @@ def test_three_workers_twenty_sources_one_killed_mid_crawl(tmp_path: Path, postg
             running = _rows(postgres_url, "SELECT count(*) FROM crawl_runs r JOIN sources s ON s.id = r.source_id "
                                           "WHERE s.name = :n AND r.status = 'running'", n=source)[0][0]
             if running:
-                time.sleep(0.5)  # well inside the crawl: pages take 0.4 s each
+                time.sleep(0.3)  # inside the crawl: its last page answers N_ITEMS * PAGE_DELAY after the start
                 helpers = _descendants(victim.pid)  # its extraction pool
                 os.kill(victim.pid, signal.SIGKILL)
                 victim.wait()
-                # the crawl the kill cut: a short crawl may have ended (and the next begun) since we looked
-                killed_source = _crawling(tmp_path / "worker0.log") or source
+                # The dead worker's run stays as it was until the redelivery (VISIBILITY_TIMEOUT later): the
+                # kill cut the crawl only if the run is still 'running' (a crawl whose run was closed 'ok'
+                # just before the kill is not redone, and nothing would be 'interrupted').
+                still_running = _rows(postgres_url, "SELECT count(*) FROM crawl_runs r JOIN sources s ON "
+                                                    "s.id = r.source_id WHERE s.name = :n AND r.status = 'running'",
+                                      n=source)[0][0]
+                assert still_running == 1, f"the kill came after the crawl of {source} had ended"
+                killed_source = source
                 time.sleep(1.0)
                 assert helpers and not [p for p in helpers if _alive(p)], "a helper process outlived its worker"
         assert killed_source, "worker 0 never started a crawl"
