@@ -118,7 +118,9 @@ def items(rng: random.Random, ids: dict[str, str]) -> list[dict]:
         add(t, d, [ev("hiring", show, tid, s)], "hiring")
         if i % 2 == 0:
             add(f"'{show}' Season {n} Production Halted", f"Filming on the {net} series is on hold.", [ev("production", show, tid, n)], "production")
-            add(f"'{show}' Moves to {onet} for Season {n}", "The drama finds a new home after the switch.", [ev("distribution", show, tid, n)], "distribution")
+            add(f"'{show}' Moves to {onet} for Season {n}", "The drama finds a new home after the switch.",
+                # a show that moves on to a new season elsewhere is also renewed (as the real labels file it)
+                [ev("distribution", show, tid, n), ev("renewed", show, tid, n)], "distribution")
             add(f"'{show}' Season {n} Trailer Teases a Tense Return", "The first look arrives ahead of the premiere.", [ev("trailer", show, tid, n)], "trailer")
             add(f"'{show}' Earns Four Emmy Nominations", "The drama was nominated in the top category.", [ev("award", show, tid)], "award")
             add(f"'{show}' Season {n} Premiere Draws 4.1 Million Viewers", "Nielsen numbers put the return near its series high.", [ev("ratings", show, tid, n)], "ratings")

@@ -15,10 +15,18 @@ _DATE = re.compile(
     r"(?:\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b)?(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?")
 _NUMERIC = re.compile(r"\b(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?:/(?P<y>(?:20)?\d\d))?\b")
 _SEASONAL = re.compile(r"\b(?:this|next|in the|in|early|late) (?P<season>spring|summer|fall|autumn|winter)"
-                       r"(?:\s+(?P<year>(?:19|20)\d\d))?\b|\b(?:in|early|late|mid-?)\s*(?P<bareyear>20\d\d)\b")
+                       r"(?:\s+(?P<year>(?:19|20)\d\d))?\b|\b(?:in|early|late|mid-?|until|till|to|into)\s*(?P<bareyear>20\d\d)\b"
+                       r"|\b(?:until|till|to|into|in|early|late) (?P<nextyear>next year)\b")
 _SEASON_MONTH = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
+# Holidays on a fixed day, as the British and American trades name air dates ("returns on Christmas Day").
+_HOLIDAY = re.compile(r"\bon (?P<day>christmas day|christmas eve|boxing day|new year's day|new year's eve|"
+                      r"halloween|valentine's day|independence day|st\. patrick's day)\b")
+_HOLIDAY_DATE = {"christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),
+                 "new year's day": (1, 1), "new year's eve": (12, 31), "halloween": (10, 31),
+                 "valentine's day": (2, 14), "independence day": (7, 4), "st. patrick's day": (3, 17)}
 # Text each pattern's matches contain: most sentences hold none, and `in` costs less than a search.
-_SEASONAL_NEEDS = (*_SEASON_MONTH, "20")
+_SEASONAL_NEEDS = (*_SEASON_MONTH, "20", "next year")
+_HOLIDAY_NEEDS = ("christmas", "boxing", "new year", "halloween", "valentine", "independence", "patrick")
 
 
 def _resolve(month: int, day: int | None, year: int | None, published: date | None) -> str | None:
@@ -71,5 +79,10 @@ def find_date(sentence_low: str, published: datetime | None) -> str | None:
             if "next" in m.group(0) and pub and year is None:
                 year = pub.year + 1
             return _resolve(month, None, year, pub)
+        if m.group("nextyear"):
+            return f"{pub.year + 1:04d}" if pub else None
         return m.group("bareyear")
+    m = _HOLIDAY.search(sentence_low) if any(w in sentence_low for w in _HOLIDAY_NEEDS) else None
+    if m:
+        return _resolve(*_HOLIDAY_DATE[m.group("day")], None, pub)
     return None

@@ -30,18 +30,24 @@ FIELD_WEIGHT = {"title": 1.0, "description": 0.95, "body": 0.85}
 _CREDIT_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:season \d+ |series )?(?:star|stars|alum|alums|actor|actress|"
                            r"showrunner|co-showrunner|creator|co-creator|producer|executive producer|ep|writer|"
                            r"director|co-star|costar|cast member|castmate|host|co-host|judge|boss|veteran|"
-                           r"breakout|favorite|favourite|villain|hero|character)s?\b")
+                           r"breakout|favorite|favourite|villain|hero|character|"
+                           # a show named before another one made from it: "the 'Breaking Bad' prequel"
+                           r"prequel|sequel|spinoff|spin-off|offshoot|follow-up|duo|team|trio|writers|mastermind)s?\b")
 _ANAPHOR = re.compile(r"\b(?:the|its|this|that|his|her|their|a) (?:new |upcoming )?(?:\w+ )?(?:show|series|drama|comedy|sitcom|season|reboot|"
                       r"revival|spinoff|spin-off|program|programme|franchise|miniseries|procedural|thriller)\b|"
                       r"\bseason (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|\bit\b|\bits\b")
-_SEASON = re.compile(r"\bseasons? (?P<num>\d{1,2}|" + "|".join(lexicon.NUMBER_WORDS) + r")\b|\bs(?P<short>\d{1,2})\b"
-                     r"|\b(?P<ord>" + lexicon.ORD_PATTERN + r")(?: and (?:final|last))?[- ]season\b")
+_SEASON = re.compile(r"\b(?:seasons?|series) (?P<num>\d{1,2}|" + "|".join(lexicon.NUMBER_WORDS) + r")\b|\bs(?P<short>\d{1,2})\b"
+                     r"|\b(?P<ord>" + lexicon.ORD_PATTERN + r")(?: and (?:final|last))?[- ](?:season|series(?! order| regular))\b")
 _S_NUMBER = re.compile(r"s\d")
 _LIST_GAP = re.compile(r"^[\"'\s]*(?:,|and|&|, and|as well as)[\"'\s]*$")
 _TRANSITIVE = re.compile(r"^(?:casts|taps|tapped|hires|hired|fires|fired|names|named|recruits|enlists|ousts|ousted|"
                          r"lets go)\b")
 _REPLACE = re.compile(r"^replac")
-_OTHER_WORK = re.compile(r"^\s*(?:the |his |her |their |a )?(?:\w+ )?\"[^\"]{2,60}\"|^\s*(?:the |his |her |their |a )?(?:\w+ )?'[^']{2,60}'(?!s)")
+# The cue's object is another work: "quits 'Star Wars'", "lands lead in Sony's 'Madame Web'".
+_OTHER_WORK = re.compile(r"^\s*(?:(?:a |an |the )?(?:\w+ ){0,2}(?:role|part|lead|spot|gig)s? )?(?:(?:in|for|on|to|with) )?"
+                         r"(?:\w+'s )?(?:the |his |her |their |a )?(?:\w+ )?(?:\"[^\"]{2,60}\"|'[^']{2,60}'(?!s))")
+# A quoted title, 'like this' or "like this" (an apostrophe inside a word opens none).
+_QUOTED = re.compile(r"(?<!\w)'[^']{2,60}'(?!\w)|\"[^\"]{2,60}\"")
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]]|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b|\bas\b(?= \w+ (?:is|was|are))")
 
 
@@ -118,7 +124,7 @@ def _mentions(low: str, spans: Sequence[Span], owner: dict[str, int]) -> list[_M
 
 def _season(low: str, near: int) -> int | None:
     best: tuple[int, int] | None = None
-    if "season" not in low and not _S_NUMBER.search(low):  # what every _SEASON match holds
+    if "season" not in low and "series" not in low and not _S_NUMBER.search(low):  # what every _SEASON match holds
         return None
     for m in _SEASON.finditer(low):
         if m.group("num"):
@@ -133,6 +139,14 @@ def _season(low: str, near: int) -> int | None:
         if 0 < value < 60 and (best is None or distance < best[0]):
             best = (distance, value)
     return best[1] if best else None
+
+
+def _sole_season(low: str) -> int | None:
+    """The season a text names, when it names exactly one."""
+    if "season" not in low and "series" not in low and not _S_NUMBER.search(low):
+        return None
+    found = {_season(m.group(0), 0) for m in _SEASON.finditer(low)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _clause_before(low: str, start: int) -> list[str]:
@@ -157,13 +171,37 @@ def _is_question(low: str, start: int, field: str, words: frozenset[str]) -> boo
     return False
 
 
-def _pick_shows(mentions: list[_Mention], cue_start: int, cue_end: int, kind: str, low: str) -> list[_Mention]:
+# What may stand between a show's name and a cue that needs it next to it: quotes, a season, an adverb.
+_SUBJECT_GAP = re.compile(r"[\s\"',]*(?:(?:season|series|s) ?\d{1,2}[\s\"',]*)?(?:(?:reportedly|officially|finally|also|now|"
+                          r"quietly|abruptly|has|have|will|is)\s+)*")
+_OBJECT_GAP = re.compile(r"[\s\"']*(?:(?:the|its|their|his|her|rival's|cbs's|fox's|nbc's|abc's) )?[\s\"']*")
+
+
+def _unlinked_title(low: str, mentions: list[_Mention]) -> bool:
+    """Does the sentence quote a title that is none of its linked shows ("'X' star's 'Enola Holmes 2'")?"""
+    if "'" not in low and '"' not in low:
+        return False
+    return any(not any(q.start() <= m.start < q.end() for m in mentions) for q in _QUOTED.finditer(low))
+
+
+def _next_to(mentions: list[_Mention], start: int, end: int, low: str, position: str) -> _Mention | None:
+    """The show named right before the cue (its subject) or right after it (its object), if any."""
+    if position == "after_show":
+        near = [m for m in mentions if m.end <= start and _SUBJECT_GAP.fullmatch(low, m.end, start)]
+        return max(near, key=lambda m: m.end) if near else None
+    near = [m for m in mentions if m.start >= end and _OBJECT_GAP.fullmatch(low, end, m.start)]
+    return min(near, key=lambda m: m.start) if near else None
+
+
+def _pick_shows(mentions: list[_Mention], cue_start: int, cue_end: int, kind: str, low: str,
+                forced: _Mention | None = None) -> list[_Mention]:
+    """The show the cue is about (`forced`, or the nearest usable mention) and the shows listed with it."""
     if not mentions:
         return []
     allow_credit = kind in ("departure", "award")
     usable = [m for m in mentions if allow_credit or not m.credit]
-    if not usable and kind not in PEOPLE_TYPES:
-        usable = mentions
+    if not usable and kind not in PEOPLE_TYPES and not _unlinked_title(low, mentions):
+        usable = mentions  # only a credit, and no other work named: the credited show it is
     if not usable:
         return []
 
@@ -174,7 +212,10 @@ def _pick_shows(mentions: list[_Mention], cue_start: int, cue_end: int, kind: st
             return (m.start - cue_end, 1)
         return (0, 0)
 
-    if kind == "departure":
+    if forced is not None:
+        chosen = forced
+        usable = usable if forced in usable else [*usable, forced]
+    elif kind == "departure":
         # The show a person leaves is usually their credit, before the verb.
         before = [m for m in usable if m.end <= cue_start]
         chosen = min(before or usable, key=distance)
@@ -268,7 +309,7 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
                     date_cache.append(find_date(low, published_at))
                 if date_cache[0] is None:
                     continue
-            for m in (first, *scan.finditer(cue.name, first.end())):
+            for m in (first, *scan.finditer(cue.key, first.end())):
                 event = _event_at(sent, low, cue, m, mentions, modality, scan, tone, primary, titles,
                                   link_conf, len(links), published_at,
                                   date_cache[0] if date_cache else None, has_primary, nets)
@@ -281,6 +322,12 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     # An event given to the main show only by default yields to the same type said of a named show.
     direct_types = {t for t, _ in direct}
     kept = [e for e in found.values() if (e.type, e.show_id) in direct or e.type not in direct_types]
+    # The headline often carries the season ("'X' Season 4 Wraps") and the description the verb.
+    if sentences and sentences[0].field == "title" and any(e.season is None and e.field != "title" for e in kept):
+        headline_season = _sole_season(lows[0])
+        for e in kept:
+            if e.season is None and e.field != "title":
+                e.season = headline_season
     return sorted(kept, key=lambda e: (-e.confidence, e.type, e.show_id))
 
 
@@ -338,7 +385,12 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
         return []  # "quit 'Star Wars' trilogy": the object is a title that is not a linked show
     if _is_question(low, start, sent.field, modality.question_start):
         return []
-    shows = _pick_shows(mentions, start, end, cue.name, low)
+    forced = None
+    if cue.position:
+        forced = _next_to(mentions, start, end, low, cue.position)
+        if forced is None:
+            return []
+    shows = _pick_shows(mentions, start, end, cue.name, low, forced)
     attribution = 1.0
     if not shows:
         # No usable mention: the item's main show, when the sentence is the headline or description,
@@ -347,6 +399,8 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
             return []
         if sent.field != "body" and not has_primary and not (n_links == 1 and _ANAPHOR.search(low)):
             return []
+        if any(m.show_id == primary and m.credit for m in mentions):
+            return []  # the sentence names the main show only as someone's credit or a spinoff's parent
         if n_links > 1 and sent.field == "body" and not any(m.show_id == primary for m in mentions):
             attribution = 0.75
         shows = [_Mention(primary, start, start, False)]

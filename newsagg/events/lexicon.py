@@ -15,7 +15,7 @@ from newsagg.events.text import whole_words
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
             "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
             "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-            "nineteenth": 19, "twentieth": 20}
+            "nineteenth": 19, "twentieth": 20, "sophomore": 2}
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
                 "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
@@ -25,14 +25,23 @@ GENRE_PATTERN = (r"(?:(?:\w+ )?(?:drama|comedy|sitcom|series|limited series|mini
                  r"prequel series|reality series|competition series|animated series))")
 
 
+# Cues that hold only next to a show's name: `after_show` ones follow it as its verb ("'Warrior Nun'
+# won't return"), `before_show` ones take it as their object ("ABC drops 'Quantico'"). Alone, such
+# words are too common to mean the event ("drops", "adds", "is over").
+POSITIONS = ("after_show", "before_show")
+
+
 @dataclass(frozen=True)
 class TypeCues:
-    """A type's cues; its patterns are the alternation `name` of patterns(), its blockers `blockers:name`."""
+    """A group of one type's cues: the alternation `key` of patterns() (the type's name, or
+    "type@position" for positional cues); the type's blockers are `blockers:name`."""
     name: str
     weight: float
     has_blockers: bool
     needs_date: bool
     anaphor_only: bool  # no fallback to the main show in the headline without "the show/series"
+    key: str = ""
+    position: str | None = None
 
     @property
     def blockers(self) -> str:
@@ -104,14 +113,19 @@ def _cue_data() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def type_cues() -> tuple[TypeCues, ...]:
-    return tuple(TypeCues(name, float(spec.get("weight", 0.8)), bool(spec.get("blockers")),
-                          bool(spec.get("needs_date", False)), spec.get("fallback") == "anaphor")
-                 for name, spec in _cue_data().items())
+    out = []
+    for name, spec in _cue_data().items():
+        common = (name, float(spec.get("weight", 0.8)), bool(spec.get("blockers")),
+                  bool(spec.get("needs_date", False)), spec.get("fallback") == "anaphor")
+        out.append(TypeCues(*common, key=name))
+        out += [TypeCues(*common, key=f"{name}@{pos}", position=pos) for pos in POSITIONS if spec.get(pos)]
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
 def cues_by_name() -> dict[str, TypeCues]:
-    return {c.name: c for c in type_cues()}
+    """Cue groups by their alternation key."""
+    return {c.key: c for c in type_cues()}
 
 
 MODALITY_PATTERNS = ("negation_before", "hypothetical_before", "hypothetical_clause", "background_before",
@@ -125,6 +139,9 @@ def patterns() -> PatternSet:
     alternations: dict[str, list[str]] = {}
     for name, spec in _cue_data().items():
         alternations[name] = [_expand(p) for p in spec["patterns"]]
+        for pos in POSITIONS:
+            if spec.get(pos):
+                alternations[f"{name}@{pos}"] = [_expand(p) for p in spec[pos]]
         if spec.get("blockers"):
             alternations[f"blockers:{name}"] = [_expand(p) for p in spec["blockers"]]
     data = _modality_data()
