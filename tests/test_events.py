@@ -138,3 +138,61 @@ def test_body_split_past_the_lead_keeps_every_sentence_that_names_a_show(text, l
     left_out = [s for s in full if s not in lazy]
     assert not any(n in _lower(s) for s, _ in left_out for n in names)
     assert {p for _, p in left_out}.isdisjoint({p for _, p in lazy})  # whole paragraphs only
+
+
+# Cues that hold only next to a show's name: its verb ("'X' won't return") or its object ("drops 'X'").
+@pytest.mark.parametrize("title, shows, want", [
+    ("'Warrior Nun' Won't Return at Netflix", ("Warrior Nun",), {("cancelled", "Warrior Nun")}),
+    ("ABC Drops 'Designated Survivor' and 'Quantico'", ("Designated Survivor", "Quantico"),
+     {("cancelled", "Designated Survivor"), ("cancelled", "Quantico")}),
+    ("Netflix Drops 'Stranger Things' Season 4 Trailer", ("Stranger Things",), {("trailer", "Stranger Things")}),
+    ("Peacock Orders 'Bel-Air' for Two Seasons", ("Bel-Air",), {("ordered", "Bel-Air")}),
+    ("'Ted Lasso' Adds Sam Richardson for Recurring Arc", ("Ted Lasso",), {("casting", "Ted Lasso")}),
+    ("Writers Strike Shuts Down 'Stranger Things' Season 5", ("Stranger Things",), {("production", "Stranger Things")}),
+])
+def test_cues_next_to_the_show(title: str, shows: tuple[str, ...], want: set[tuple[str, str]]) -> None:
+    assert kinds(extract_events(title, "", "", link(*shows), published_at=WHEN)) == want
+
+
+@pytest.mark.parametrize("title, shows", [
+    ("Jane Doe Won't Return to 'Warrior Nun', She Says", ("Warrior Nun",)),  # a person's verb
+    ("Critics Drop Their Guard for 'Quantico'", ("Quantico",)),              # not next to the show
+    ("Will 'Warrior Nun' Return?", ("Warrior Nun",)),
+])
+def test_cues_next_to_the_show_need_the_show_as_their_subject_or_object(title: str, shows: tuple[str, ...]) -> None:
+    assert not [e for e in extract_events(title, "", "", link(*shows), published_at=WHEN) if e.type == "cancelled"]
+
+
+def test_a_spinoff_is_not_its_parent_show() -> None:
+    events = extract_events("Paramount+ Greenlights 'Yellowstone' Prequel '1883'", "", "",
+                            link("Yellowstone", "1883"), published_at=WHEN)
+    assert kinds(events) == {("ordered", "1883")}
+    # With only the parent linked, nothing: the ordered series is another one.
+    assert not extract_events("Paramount+ Greenlights 'Yellowstone' Prequel '1883'", "", "",
+                              link("Yellowstone"), published_at=WHEN)
+
+
+def test_a_credit_next_to_another_quoted_work_gives_no_event() -> None:
+    events = extract_events("'Stranger Things' Star's 'Enola Holmes 2' Gets First Trailer", "", "",
+                            link("Stranger Things"), published_at=WHEN)
+    assert not events
+
+
+def test_the_headline_gives_the_season_the_description_leaves_out() -> None:
+    events = extract_events("'Outlander' Season 7: What We Know", "Starz has renewed the drama, it said on Friday.",
+                            "", link("Outlander"), published_at=WHEN)
+    assert [(e.type, e.season) for e in events] == [("renewed", 7)]
+    # Two seasons in the headline: none is taken.
+    events = extract_events("'Outlander' Season 7 and Season 8: What We Know", "Starz has renewed the drama.",
+                            "", link("Outlander"), published_at=WHEN)
+    assert [(e.type, e.season) for e in events] == [("renewed", None)]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("call the midwife returns on christmas day", "2019-12-25"),
+    ("won't return until 2022", "2022"),
+    ("pushes the season into next year", "2020"),
+    ("during the new year's eve marathon", None),  # a holiday named, no date announced for it
+])
+def test_holidays_and_years(text: str, want: str | None) -> None:
+    assert find_date(text, WHEN) == want

@@ -114,6 +114,32 @@ def test_era_and_network_pick_between_same_title_shows() -> None:
     assert [l.show_id for l in abc] == [4]   # no date: the network decides
 
 
+def test_a_series_named_years_before_its_premiere() -> None:
+    shows = [Show("Ripley", network="Netflix", premiered_on="2024-04", episodes=8, id=1),
+             Show("Treason", network="Netflix", premiered_on="2022-12", episodes=5, id=2)]
+    linker = ShowLinker(shows, version="test-early")
+    # Quoted as a series in the making, five years ahead: development news.
+    assert [l.show_id for l in linker.link("Showtime Developing 'Ripley' Series With Andrew Scott", "",
+                                           published_at=_when(2019, 9))] == [1]
+    # Quoted, but not as a series: a word of the news, years before that show existed.
+    assert linker.link("Senator Calls for 'Treason' Probe", "", published_at=_when(2018, 9)) == []
+    # Too long before: no series is developed that far ahead.
+    assert linker.link("Showtime Developing 'Ripley' Series", "", published_at=_when(2012, 1)) == []
+
+
+def test_trade_verbs_and_tv_kinds_of_film_words() -> None:
+    shows = [Show("Supernatural", network="CW", premiered_on="2005-09", ended_on="2020-11", episodes=327, id=1),
+             Show("Cowboy Bebop", network="Netflix", premiered_on="2021-11", ended_on="2021-11", episodes=10, id=2)]
+    linker = ShowLinker(shows, version="test-verbs")
+    assert [l.show_id for l in linker.link("'Supernatural' Books Guest Stars for 12th Season Premiere", "",
+                                           published_at=_when(2016, 8))] == [1]
+    assert [l.show_id for l in linker.link("'Cowboy Bebop' Live-Action Series Canceled by Netflix", "",
+                                           published_at=_when(2021, 12))] == [2]
+    # The film words still say film where they do not name a series.
+    assert linker.link("'Cowboy Bebop' Live-Action Movie Sequel Tops the Box Office", "",
+                       published_at=_when(2021, 12)) == []
+
+
 def test_fuzzy_title_needs_support(linker: ShowLinker) -> None:
     assert labels(linker, "Marvel's ‘Iron First’ Casting: Finn Jones Set",
                   "Netflix cast Finn Jones in “Iron First,” which follows “Luke Cage.”",

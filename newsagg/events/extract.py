@@ -388,8 +388,8 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
     forced = None
     if cue.position:
         forced = _next_to(mentions, start, end, low, cue.position)
-        if forced is None:
-            return []
+        if forced is None or forced.credit and cue.name not in ("departure", "award"):
+            return []  # no show next to it, or only as the parent of a spinoff, someone's credit
     shows = _pick_shows(mentions, start, end, cue.name, low, forced)
     attribution = 1.0
     if not shows:

@@ -154,6 +154,18 @@ def _cue_automaton():  # type: ignore[no-untyped-def]
     return _CUE_AUTOMATON
 
 
+_TV_KIND_OF_FILM_WORD = re.compile(r"(?:sequel|live-action|remake) (?:tv |television |drama |comedy |limited |streaming )?"
+                                   r"(?:series|show)\b")
+
+
+def _not_a_film_cue(norm: str, start: int) -> bool:
+    """A film or book word that says television here: "'Grey's Anatomy' Books Five New Interns" (a trade
+    headline's verb right after a quoted title), "a live-action series", "the sequel series"."""
+    if norm[start:start + 6].lower() == "books ":
+        return norm[max(0, start - 2):start] in ("' ", '" ')
+    return bool(_TV_KIND_OF_FILM_WORD.match(norm[start:start + 40].lower()))
+
+
 def cue_positions(spaced: str, norm: str, headline_end: int, headline_case: bool) -> tuple[list[int], list[int]]:
     """(tv, negative): sorted start offsets of whole-word cues in `spaced` (" " + boundary_text(low)).
     A negative word counts in lower case only ("River Song" is a name), except in a title-case headline."""
@@ -164,7 +176,7 @@ def cue_positions(spaced: str, norm: str, headline_end: int, headline_case: bool
         if kind == 1:
             tv.append(start)
         elif kind == 2:
-            if norm[start].islower() or (headline_case and start < headline_end):
+            if (norm[start].islower() or (headline_case and start < headline_end)) and not _not_a_film_cue(norm, start):
                 neg.append(start)
         else:
             tv.append(start)

@@ -23,6 +23,15 @@ def _run_years(premiered_on: str | None, ended_on: str | None) -> tuple[int | No
     return year_of(premiered_on), year_of(ended_on)
 
 
+ANNOUNCED_EARLY = 5.5  # years: development news names a show this long before its premiere
+
+
+def announced_early(show: Show, year: float | None) -> bool:
+    """Is `year` before the show's run, but within the time a series is developed and ordered?"""
+    start = year_of(show.premiered_on)
+    return year is not None and start is not None and start - ANNOUNCED_EARLY <= year < start
+
+
 def era_factor(show: Show, year: float | None) -> float:
     """How plausible it is that an article of `year` is about this show (1 = in its run)."""
     if year is None:

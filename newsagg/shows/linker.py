@@ -10,6 +10,7 @@ Plain Python (no Scrapy, no database). Steps, one module each:
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from operator import attrgetter
 from typing import Iterable, Sequence
@@ -18,7 +19,7 @@ from newsagg.records import ShowLink
 from newsagg.shows.aliases import alias_file_crc, film_titles, packaged_aliases, targets
 from newsagg.shows.article import ArticleText
 from newsagg.shows.catalogue import Show
-from newsagg.shows.disambiguate import era_factor, estimate_year, resolve
+from newsagg.shows.disambiguate import announced_early, era_factor, estimate_year, resolve
 from newsagg.shows.evidence import EVIDENCE, LINK_THRESHOLD, Mention, mention, propagate_lists
 from newsagg.shows.fuzzy import add_fuzzy
 from newsagg.shows.matcher import AliasMatcher, get_matcher
@@ -48,6 +49,18 @@ def _salience(item: tuple[ShowLink, list[Mention]]) -> tuple[int, int, int, int]
 def linker_fingerprint() -> str:
     """The linker's code revision and packaged alias data, as recorded beside each article's links."""
     return f"L{LINKER_REVISION}.{alias_file_crc():08x}"
+
+
+# A title quoted as a series in the making: "developing 'Ripley' series", "orders 'Shogun'".
+_NEW_SERIES_RIGHT = re.compile(r"""["']?(?:'s)?\s*(?:(?:tv|television|limited|drama|comedy|animated|live-action|"""
+                               r"""anthology|reboot|revival|prequel|spinoff|spin-off|sequel)\s+)?"""
+                               r"""(?:series|pilot|adaptation|reboot|revival|prequel|spinoff|spin-off)\b""")
+_NEW_SERIES_LEFT = re.compile(r"""\b(?:developing|develops|to develop|orders?|ordered|greenlights?|greenlit|"""
+                              r"""commissions?|commissioned|adapting|eyes|pilot order to|series order to)\s*["']?$""")
+
+
+def _named_as_new_series(low: str, m: Mention) -> bool:
+    return bool(_NEW_SERIES_RIGHT.match(low, m.end, m.end + 60) or _NEW_SERIES_LEFT.search(low, max(0, m.start - 40), m.start))
 
 
 class ShowLinker:
@@ -81,7 +94,7 @@ class ShowLinker:
                 by_show = resolve(mentions, self.shows, art, year)
         if art.article_tv:
             add_fuzzy(by_show, self.shows, self.matcher, art, year)
-        links = self._score(by_show, year)
+        links = self._score(by_show, year, art.low)
         assign_seasons(links, art.low, art.norm)
         return [link for link, _ in links]
 
@@ -109,7 +122,8 @@ class ShowLinker:
         propagate_lists(mentions, art.low)
         return mentions
 
-    def _score(self, by_show: dict[int, list[Mention]], year: float | None) -> list[tuple[ShowLink, list[Mention]]]:
+    def _score(self, by_show: dict[int, list[Mention]], year: float | None,
+               low: str = "") -> list[tuple[ShowLink, list[Mention]]]:
         scored: list[tuple[ShowLink, list[Mention]]] = []
         for sid, ms in by_show.items():
             ev = sorted([m.evidence for m in ms], reverse=True)
@@ -130,6 +144,9 @@ class ShowLinker:
             if 0.1 < era < 0.8 and (show.notable or (show.episodes or 0) >= CLASSIC_EPISODES) and any(
                     m.adjacent or m.quoted and m.evidence >= EVIDENCE["adjacent"] for m in ms):
                 era = 0.8  # a classic discussed as television: "the 'M*A*S*H' finale", "'Hee Haw' star"
+            elif era <= 0.1 and announced_early(show, year) and any(
+                    m.quoted and _named_as_new_series(low, m) for m in ms):
+                era = 0.8  # a series years before its premiere, quoted as television: "developing 'Shogun'"
             conf *= era
             if conf < LINK_THRESHOLD:
                 continue
