@@ -30,9 +30,10 @@ FIELD_WEIGHT = {"title": 1.0, "description": 0.95, "body": 0.85}
 _CREDIT_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:season \d+ |series )?(?:star|stars|alum|alums|actor|actress|"
                            r"showrunner|co-showrunner|creator|co-creator|producer|executive producer|ep|writer|"
                            r"director|co-star|costar|cast member|castmate|host|co-host|judge|boss|veteran|"
-                           r"breakout|favorite|favourite|villain|hero|character|"
-                           # a show named before another one made from it: "the 'Breaking Bad' prequel"
-                           r"prequel|sequel|spinoff|spin-off|offshoot|follow-up|duo|team|trio|writers|mastermind)s?\b")
+                           r"breakout|favorite|favourite|villain|hero|character|duo|team|trio|writers|mastermind|"
+                           r"prequel|sequel|spinoff|spin-off|offshoot|follow-up)s?\b")
+# A show named before another one made from it ("the 'Breaking Bad' prequel"): the news is the other one's.
+_DERIVED_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:tv |series )?(?:prequel|sequel|spinoff|spin-off|offshoot|follow-up)s?\b")
 _ANAPHOR = re.compile(r"\b(?:the|its|this|that|his|her|their|a) (?:new |upcoming )?(?:\w+ )?(?:show|series|drama|comedy|sitcom|season|reboot|"
                       r"revival|spinoff|spin-off|program|programme|franchise|miniseries|procedural|thriller)\b|"
                       r"\bseason (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|\bit\b|\bits\b")
@@ -45,7 +46,9 @@ _TRANSITIVE = re.compile(r"^(?:casts|taps|tapped|hires|hired|fires|fired|names|n
 _REPLACE = re.compile(r"^replac")
 # The cue's object is another work: "quits 'Star Wars'", "lands lead in Sony's 'Madame Web'".
 _OTHER_WORK = re.compile(r"^\s*(?:(?:a |an |the )?(?:\w+ ){0,2}(?:role|part|lead|spot|gig)s? )?(?:(?:in|for|on|to|with) )?"
-                         r"(?:\w+'s )?(?:the |his |her |their |a )?(?:\w+ )?(?:\"[^\"]{2,60}\"|'[^']{2,60}'(?!s))")
+                         r"(?:\w+'s )?(?:the |his |her |their |a )?(?:\w+ )?(?:\"[^\"]{2,60}\"|'[^']{2,60}'(?!s))"
+                         # not a credit: "eyes 'Black Panther' actor"
+                         r"(?!\s*(?:'s\s+)?(?:star|actor|actress|alum|veteran|favorite|favourite|breakout|co-star)s?\b)")
 # A quoted title, 'like this' or "like this" (an apostrophe inside a word opens none).
 _QUOTED = re.compile(r"(?<!\w)'[^']{2,60}'(?!\w)|\"[^\"]{2,60}\"")
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]]|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b|\bas\b(?= \w+ (?:is|was|are))")
@@ -57,6 +60,7 @@ class _Mention:
     start: int
     end: int
     credit: bool
+    derived: bool = False  # named as the parent of a spinoff, prequel, sequel
 
 
 def _lower(text: str) -> str:
@@ -119,7 +123,11 @@ def _find_mentions(names: tuple[str, ...], text: str) -> list[Span]:
 
 
 def _mentions(low: str, spans: Sequence[Span], owner: dict[str, int]) -> list[_Mention]:
-    return [_Mention(owner[name], s, e, bool(_CREDIT_AFTER.match(low[e:e + 40]))) for s, e, name in spans]
+    out = []
+    for s, e, name in spans:
+        credit = _CREDIT_AFTER.match(low[e:e + 40])
+        out.append(_Mention(owner[name], s, e, bool(credit), bool(credit and _DERIVED_AFTER.match(low[e:e + 40]))))
+    return out
 
 
 def _season(low: str, near: int) -> int | None:
@@ -172,7 +180,8 @@ def _is_question(low: str, start: int, field: str, words: frozenset[str]) -> boo
 
 
 # What may stand between a show's name and a cue that needs it next to it: quotes, a season, an adverb.
-_SUBJECT_GAP = re.compile(r"[\s\"',]*(?:(?:season|series|s) ?\d{1,2}[\s\"',]*)?(?:(?:reportedly|officially|finally|also|now|"
+_SUBJECT_GAP = re.compile(r"[\s\"',]*(?:(?:season|series|s) ?\d{1,2}[\s\"',]*|(?:tv |limited |new )?(?:series|show|drama|comedy|reboot|revival)\s+)?"
+                          r"(?:(?:reportedly|officially|finally|also|now|"
                           r"quietly|abruptly|has|have|will|is)\s+)*")
 _OBJECT_GAP = re.compile(r"[\s\"']*(?:(?:the|its|their|his|her|rival's|cbs's|fox's|nbc's|abc's) )?[\s\"']*")
 
@@ -318,7 +327,8 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
                         _keep(found, ev)
                         if ev.show_id in {x.show_id for x in mentions}:
                             direct.add((ev.type, ev.show_id))
-                    break
+                    if not cue.position:
+                        break  # a positional cue's next match may be another show's ("'A' ticks up, 'B' steady")
     # An event given to the main show only by default yields to the same type said of a named show.
     direct_types = {t for t, _ in direct}
     kept = [e for e in found.values() if (e.type, e.show_id) in direct or e.type not in direct_types]
@@ -390,7 +400,11 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
         forced = _next_to(mentions, start, end, low, cue.position)
         if forced is None or forced.credit and cue.name not in ("departure", "award"):
             return []  # no show next to it, or only as the parent of a spinoff, someone's credit
-    shows = _pick_shows(mentions, start, end, cue.name, low, forced)
+    if forced is None and has_primary and mentions and all(x.derived for x in mentions) \
+            and all(x.show_id != primary for x in mentions):
+        shows = []  # "the 'Breaking Bad' prequel's sixth season": the item's own show, not the parent
+    else:
+        shows = _pick_shows(mentions, start, end, cue.name, low, forced)
     attribution = 1.0
     if not shows:
         # No usable mention: the item's main show, when the sentence is the headline or description,
@@ -399,8 +413,8 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
             return []
         if sent.field != "body" and not has_primary and not (n_links == 1 and _ANAPHOR.search(low)):
             return []
-        if any(m.show_id == primary and m.credit for m in mentions):
-            return []  # the sentence names the main show only as someone's credit or a spinoff's parent
+        if any(m.show_id == primary and m.credit and _unlinked_title(low, mentions) for m in mentions):
+            return []  # the main show named as the credit of someone in another work
         if n_links > 1 and sent.field == "body" and not any(m.show_id == primary for m in mentions):
             attribution = 0.75
         shows = [_Mention(primary, start, start, False)]

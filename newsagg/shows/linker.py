@@ -55,7 +55,7 @@ def linker_fingerprint() -> str:
 _NEW_SERIES_RIGHT = re.compile(r"""["']?(?:'s)?\s*(?:(?:tv|television|limited|drama|comedy|animated|live-action|"""
                                r"""anthology|reboot|revival|prequel|spinoff|spin-off|sequel)\s+)?"""
                                r"""(?:series|pilot|adaptation|reboot|revival|prequel|spinoff|spin-off)\b""")
-_NEW_SERIES_LEFT = re.compile(r"""\b(?:developing|develops|to develop|orders?|ordered|greenlights?|greenlit|"""
+_NEW_SERIES_LEFT = re.compile(r"""\b(?:developing|develops|to develop|orders?|ordered|greenlights?|greenlit|prequel|sequel|spinoff|spin-off|"""
                               r"""commissions?|commissioned|adapting|eyes|pilot order to|series order to)\s*["']?$""")
 
 
