@@ -140,6 +140,20 @@ def test_trade_verbs_and_tv_kinds_of_film_words() -> None:
                        published_at=_when(2021, 12)) == []
 
 
+def test_unquoted_titles_in_british_headlines() -> None:
+    shows = [Show("Vera", network="ITV", premiered_on="2011-05", episodes=50, id=1),
+             Show("Brooklyn Nine-Nine", network="NBC", premiered_on="2013-09", ended_on="2021-09",
+                  episodes=153, id=2)]
+    linker = ShowLinker(shows, version="test-unquoted")
+    # The news verb right after the title says it is the show: "Vera to return for a twelfth series".
+    assert [l.show_id for l in linker.link("Vera to return for a twelfth series as ITV recommissions drama", "",
+                                           published_at=_when(2021, 3))] == [1]
+    assert linker.link("Vera Wang to design a new collection", "", published_at=_when(2021, 3)) == []
+    # A curated spelling ("Brooklyn Nine Nine") is the title's own automaton entry, not a plain-words alias.
+    assert [l.show_id for l in linker.link("Brooklyn Nine-Nine Renewed for Season 4 at Fox", "",
+                                           published_at=_when(2016, 5))] == [2]
+
+
 def test_fuzzy_title_needs_support(linker: ShowLinker) -> None:
     assert labels(linker, "Marvel's ‘Iron First’ Casting: Finn Jones Set",
                   "Netflix cast Finn Jones in “Iron First,” which follows “Luke Cage.”",

@@ -129,6 +129,9 @@ class AliasMatcher:
                 raise ValueError(f"show {show.title!r} has no id")
             given = {alias_key(n) for n in [show.title, *show.aliases]}
             catalogue_keys.add(alias_key(show.title))
+            # The automaton matches on boundary text: "brooklyn nine nine" (a curated spelling) is the
+            # same entry as the title "brooklyn nine-nine", and must not make the title a plain-words alias.
+            catalogue_keys.add(boundary_text(alias_key(show.title)).strip())
             for name in show.all_names():
                 key = alias_key(name)
                 if len(key) < 2 or not any(c.isalnum() for c in key):
@@ -155,10 +158,11 @@ class AliasMatcher:
             if risk == PLAIN and key in curated_keys and exact and len(exact) == len(words):
                 risk = SINGLE  # a curated acronym matched in its own case ("SNL", "GoT") is no common word
             # A curated short form of ordinary words ("Late Night", "Office") needs quotes or telling capitals.
-            plain_words = key in curated_keys and key not in catalogue_keys and risk >= COMMON and not exact
+            in_catalogue = key in catalogue_keys or boundary_text(key).strip() in catalogue_keys
+            plain_words = key in curated_keys and not in_catalogue and risk >= COMMON and not exact
             alias = Alias(key, tuple(sorted(ids)), risk, key in notable, caps, exact,
                           sum(w not in MINOR_WORDS for w in words),
-                          quoted_only=key in hosts and key not in catalogue_keys, eras=tuple(eras.get(key, ())),
+                          quoted_only=key in hosts and not in_catalogue, eras=tuple(eras.get(key, ())),
                           film=key in film_keys, plain_words=plain_words)
             self.aliases[key] = alias
             # The value carries what find() checks per hit, unpacked without attribute lookups.
