@@ -16,16 +16,21 @@ _DATE = re.compile(
 _NUMERIC = re.compile(r"\b(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?:/(?P<y>(?:20)?\d\d))?\b")
 _SEASONAL = re.compile(r"\b(?:this|next|in the|in|early|late) (?P<season>spring|summer|fall|autumn|winter)"
                        r"(?:\s+(?P<year>(?:19|20)\d\d))?\b|\b(?:in|early|late|mid-?|until|till|to|into)\s*(?P<bareyear>20\d\d)\b"
-                       r"|\b(?:until|till|to|into|in|early|late) (?P<nextyear>next year)\b")
+                       r"|\b(?:until|till|to|into|in|early|late) (?P<nextyear>next year)\b"
+                       # "sets fall return", "summer premiere"
+                       r"|\b(?P<bare>spring|summer|fall|autumn|winter) (?:return|premiere|debut|launch|finale|bow)\b")
 _SEASON_MONTH = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 # Holidays on a fixed day, as the British and American trades name air dates ("returns on Christmas Day").
-_HOLIDAY = re.compile(r"\bon (?P<day>christmas day|christmas eve|boxing day|new year's day|new year's eve|"
+_HOLIDAY = re.compile(r"\b(?:on|for) (?P<day>christmas day|christmas eve|boxing day|new year's day|new year's eve|"
                       r"halloween|valentine's day|independence day|st\. patrick's day)\b")
 _HOLIDAY_DATE = {"christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),
                  "new year's day": (1, 1), "new year's eve": (12, 31), "halloween": (10, 31),
                  "valentine's day": (2, 14), "independence day": (7, 4), "st. patrick's day": (3, 17)}
 # Text each pattern's matches contain: most sentences hold none, and `in` costs less than a search.
 _SEASONAL_NEEDS = (*_SEASON_MONTH, "20", "next year")
+# Day before month, as British outlets write it: "on 1 January", "from Friday 17 May".
+_DAY_MONTH = re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)? (?P<month>january|february|march|april|may|june|july|august|"
+                        r"september|october|november|december)\b(?:,? (?P<year>(?:19|20)\d\d)\b)?")
 _HOLIDAY_NEEDS = ("christmas", "boxing", "new year", "halloween", "valentine", "independence", "patrick")
 
 
@@ -48,6 +53,11 @@ def _resolve(month: int, day: int | None, year: int | None, published: date | No
 def find_date(sentence_low: str, published: datetime | None) -> str | None:
     """The first date the sentence announces, as ISO "YYYY-MM-DD" or "YYYY-MM" (or "YYYY"), else None."""
     pub = published.date() if published else None
+    for m in _DAY_MONTH.finditer(sentence_low) if any(w in sentence_low for w in MONTHS) else ():
+        day, year = int(m.group("day")), int(m.group("year")) if m.group("year") else None
+        resolved = _resolve(MONTHS[m.group("month")[:3]], day if 1 <= day <= 31 else None, year, pub)
+        if resolved:
+            return resolved
     for m in _DATE.finditer(sentence_low) if any(w in sentence_low for w in MONTHS) else ():
         month_word = m.group("month")
         day = int(m.group("day")) if m.group("day") else None
@@ -79,6 +89,8 @@ def find_date(sentence_low: str, published: datetime | None) -> str | None:
             if "next" in m.group(0) and pub and year is None:
                 year = pub.year + 1
             return _resolve(month, None, year, pub)
+        if m.group("bare"):
+            return _resolve(_SEASON_MONTH[m.group("bare")], None, None, pub)
         if m.group("nextyear"):
             return f"{pub.year + 1:04d}" if pub else None
         return m.group("bareyear")

@@ -34,7 +34,7 @@ _CREDIT_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:season \d+ |series )?(?:star|st
                            r"prequel|sequel|spinoff|spin-off|offshoot|follow-up)s?\b")
 # A show named before another one made from it ("the 'Breaking Bad' prequel"): the news is the other one's.
 _DERIVED_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:tv |series )?(?:prequel|sequel|spinoff|spin-off|offshoot|follow-up)s?\b")
-_ANAPHOR = re.compile(r"\b(?:the|its|this|that|his|her|their|a) (?:new |upcoming )?(?:\w+ )?(?:show|series|drama|comedy|sitcom|season|reboot|"
+_ANAPHOR = re.compile(r"\b(?:the|its|this|that|his|her|their|a|\w+'s) (?:new |upcoming )?(?:[\w-]+ )?(?:show|series|drama|comedy|sitcom|season|reboot|"
                       r"revival|spinoff|spin-off|program|programme|franchise|miniseries|procedural|thriller)\b|"
                       r"\bseason (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|\bit\b|\bits\b")
 _SEASON = re.compile(r"\b(?:seasons?|series) (?P<num>\d{1,2}|" + "|".join(lexicon.NUMBER_WORDS) + r")\b|\bs(?P<short>\d{1,2})\b"
@@ -183,7 +183,10 @@ def _is_question(low: str, start: int, field: str, words: frozenset[str]) -> boo
 _SUBJECT_GAP = re.compile(r"[\s\"',]*(?:(?:season|series|s) ?\d{1,2}[\s\"',]*|(?:tv |limited |new )?(?:series|show|drama|comedy|reboot|revival)\s+)?"
                           r"(?:(?:reportedly|officially|finally|also|now|"
                           r"quietly|abruptly|has|have|will|is)\s+)*")
-_OBJECT_GAP = re.compile(r"[\s\"']*(?:(?:the|its|their|his|her|rival's|cbs's|fox's|nbc's|abc's) )?[\s\"']*")
+# Before an object, its description or its maker: "drops wrestling drama 'Heels'", "brings back Nida Manzoor's".
+_OBJECT_GAP = re.compile(r"[\s\"']*(?:(?:the|its|their|his|her|a|an) )?(?:(?:[\w'.&-]+ ){0,2}[\w.-]+'s )?"
+                         r"(?:(?:[\w'-]+ ){0,3}(?:drama|comedy|series|show|sitcom|thriller|procedural|docuseries|"
+                         r"miniseries|anthology|adaptation|reboot|revival|spinoff|spin-off|dramedy|romcom|satire|saga) )?[\s\"']*")
 
 
 def _unlinked_title(low: str, mentions: list[_Mention]) -> bool:
@@ -191,6 +194,12 @@ def _unlinked_title(low: str, mentions: list[_Mention]) -> bool:
     if "'" not in low and '"' not in low:
         return False
     return any(not any(q.start() <= m.start < q.end() for m in mentions) for q in _QUOTED.finditer(low))
+
+
+_KIND_OF_SHOW = (r"(?:show|series|drama|comedy|sitcom|soap|procedural|thriller|reboot|revival|spinoff|spin-off|"
+                 r"franchise|anthology|miniseries|dramedy|romcom|satire|saga|mockumentary|adaptation)")
+_SUBJECT_ANAPHOR = re.compile(r"\b(?:the|its|this|that) (?:[\w'-]+ ){0,3}" + _KIND_OF_SHOW + r"\s*(?:,\s*)?$")
+_OBJECT_ANAPHOR = re.compile(r"\s*(?:the|its|this|their) (?:[\w'-]+ ){0,3}" + _KIND_OF_SHOW + r"\b")
 
 
 def _next_to(mentions: list[_Mention], start: int, end: int, low: str, position: str) -> _Mention | None:
@@ -396,11 +405,22 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
     if _is_question(low, start, sent.field, modality.question_start):
         return []
     forced = None
+    by_anaphor = False  # "the country music soap won't be back", "re-upped its precinct comedy"
     if cue.position:
         forced = _next_to(mentions, start, end, low, cue.position)
-        if forced is None or forced.credit and cue.name not in ("departure", "award"):
-            return []  # no show next to it, or only as the parent of a spinoff, someone's credit
-    if forced is None and has_primary and mentions and all(x.derived for x in mentions) \
+        if forced is None:
+            # Only where "the drama" can mean one show: with several linked, it may be any of them.
+            by_anaphor = n_links == 1 and bool(_SUBJECT_ANAPHOR.search(low, max(0, start - 60), start) if cue.position == "after_show"
+                              else _OBJECT_ANAPHOR.match(low, end, end + 60))
+            if not by_anaphor:
+                return []
+        elif forced.credit and cue.name not in ("departure", "award"):
+            return []  # the show named as the parent of a spinoff, or someone's credit
+    elif _OBJECT_ANAPHOR.match(low, end, end + 60) and has_primary and all(x.show_id != primary for x in mentions):
+        by_anaphor = True  # the cue's object is "the drama": the item's show, not the one named nearby
+    if by_anaphor:
+        shows = []
+    elif forced is None and has_primary and mentions and all(x.derived for x in mentions) \
             and all(x.show_id != primary for x in mentions):
         shows = []  # "the 'Breaking Bad' prequel's sixth season": the item's own show, not the parent
     else:
