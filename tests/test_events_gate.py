@@ -37,3 +37,18 @@ def test_own_set_per_type(linker) -> None:
     for kind in CORE_TYPES:
         assert result.by_type[kind].f1 >= 0.90, (kind, result.by_type[kind].summary())
     assert result.total.f1 >= 0.90
+
+
+PROBE = Path(__file__).parent / "data" / "events_trade_probe.jsonl"
+
+
+def test_trade_probe_set(linker) -> None:
+    """Trade-style items written without sight of the cues (tests/data/README.md): the coverage of
+    trade phrasing reached on them must hold."""
+    items = load_jsonl(PROBE)
+    assert len(items) >= 500 and sum(1 for i in items if not i["events"]) >= 150
+    result = score(linker, items)
+    assert result.total.f1 >= 0.84, result.summary()
+    assert result.total.precision >= 0.88, result.summary()
+    for kind in CORE_TYPES:
+        assert result.by_type[kind].f1 >= 0.70, (kind, result.by_type[kind].summary())

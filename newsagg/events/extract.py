@@ -391,6 +391,19 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
     start, end = m.span()
     if any(x.start <= start < x.end for x in mentions):
         return []  # the cue is part of a show's title ("Chicago Fire", "Renewal")
+    forced = None
+    by_anaphor = False  # "the country music soap won't be back", "re-upped its precinct comedy"
+    if cue.position:  # first, as the cheapest test: most of these common words stand next to no show
+        forced = _next_to(mentions, start, end, low, cue.position)
+        if forced is None:
+            # Only where "the drama" can mean one show: with several linked, it may be any of them.
+            by_anaphor = n_links == 1 and bool(_SUBJECT_ANAPHOR.search(low, max(0, start - 60), start)
+                                               if cue.position == "after_show"
+                                               else _OBJECT_ANAPHOR.match(low, end, end + 60))
+            if not by_anaphor:
+                return []
+        elif forced.credit and cue.name not in ("departure", "award"):
+            return []  # the show named as the parent of a spinoff, or someone's credit
     clause = _clause_before(low, start)  # split once, read at two widths
     before = " ".join(clause[-modality.window:])
     if scan.search("negation_before", before) or scan.search("hypothetical_before", before):
@@ -404,19 +417,7 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
         return []  # "quit 'Star Wars' trilogy": the object is a title that is not a linked show
     if _is_question(low, start, sent.field, modality.question_start):
         return []
-    forced = None
-    by_anaphor = False  # "the country music soap won't be back", "re-upped its precinct comedy"
-    if cue.position:
-        forced = _next_to(mentions, start, end, low, cue.position)
-        if forced is None:
-            # Only where "the drama" can mean one show: with several linked, it may be any of them.
-            by_anaphor = n_links == 1 and bool(_SUBJECT_ANAPHOR.search(low, max(0, start - 60), start) if cue.position == "after_show"
-                              else _OBJECT_ANAPHOR.match(low, end, end + 60))
-            if not by_anaphor:
-                return []
-        elif forced.credit and cue.name not in ("departure", "award"):
-            return []  # the show named as the parent of a spinoff, or someone's credit
-    elif _OBJECT_ANAPHOR.match(low, end, end + 60) and has_primary and all(x.show_id != primary for x in mentions):
+    if not cue.position and _OBJECT_ANAPHOR.match(low, end, end + 60) and has_primary and all(x.show_id != primary for x in mentions):
         by_anaphor = True  # the cue's object is "the drama": the item's show, not the one named nearby
     if by_anaphor:
         shows = []
