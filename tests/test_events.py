@@ -193,6 +193,18 @@ def test_the_headline_gives_the_season_the_description_leaves_out() -> None:
     ("won't return until 2022", "2022"),
     ("pushes the season into next year", "2020"),
     ("during the new year's eve marathon", None),  # a holiday named, no date announced for it
+    ("the drama will air from friday 17 may", "2019-05-17"),  # day before month, the British way
+    ("abc sets fall return for the sitcom", "2019-09"),
 ])
 def test_holidays_and_years(text: str, want: str | None) -> None:
     assert find_date(text, WHEN) == want
+
+
+def test_the_drama_stands_for_the_only_show_next_to_a_cue_that_needs_one() -> None:
+    events = extract_events("ABC Confirms the Decision", "The country music soap won't be back for a fifth season.",
+                            "", link("Nashville"), published_at=WHEN)
+    assert kinds(events) == {("cancelled", "Nashville")}
+    # With two shows linked, "the soap" may be either: nothing is guessed.
+    events = extract_events("ABC Confirms the Decision", "The country music soap won't be back for a fifth season.",
+                            "", link("Nashville", "Scandal"), published_at=WHEN)
+    assert not [e for e in events if e.type == "cancelled"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 from bisect import bisect_right
+from itertools import chain
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -31,9 +32,9 @@ _CREDIT_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:season \d+ |series )?(?:star|st
                            r"showrunner|co-showrunner|creator|co-creator|producer|executive producer|ep|writer|"
                            r"director|co-star|costar|cast member|castmate|host|co-host|judge|boss|veteran|"
                            r"breakout|favorite|favourite|villain|hero|character|duo|team|trio|writers|mastermind|"
-                           r"prequel|sequel|spinoff|spin-off|offshoot|follow-up)s?\b")
+                           r"prequel|sequel|spinoff|spin-off|offshoot|follow-up|companion)s?\b")
 # A show named before another one made from it ("the 'Breaking Bad' prequel"): the news is the other one's.
-_DERIVED_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:tv |series )?(?:prequel|sequel|spinoff|spin-off|offshoot|follow-up)s?\b")
+_DERIVED_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:tv |series )?(?:prequel|sequel|spinoff|spin-off|offshoot|follow-up|companion)s?\b")
 _ANAPHOR = re.compile(r"\b(?:the|its|this|that|his|her|their|a|\w+'s) (?:new |upcoming )?(?:[\w-]+ )?(?:show|series|drama|comedy|sitcom|season|reboot|"
                       r"revival|spinoff|spin-off|program|programme|franchise|miniseries|procedural|thriller)\b|"
                       r"\bseason (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|\bit\b|\bits\b")
@@ -197,9 +198,13 @@ def _unlinked_title(low: str, mentions: list[_Mention]) -> bool:
 
 
 _KIND_OF_SHOW = (r"(?:show|series|drama|comedy|sitcom|soap|procedural|thriller|reboot|revival|spinoff|spin-off|"
-                 r"franchise|anthology|miniseries|dramedy|romcom|satire|saga|mockumentary|adaptation)")
+                 r"franchise|anthology|miniseries|dramedy|romcom|satire|saga|mockumentary|adaptation|epic)")
 _SUBJECT_ANAPHOR = re.compile(r"\b(?:the|its|this|that) (?:[\w'-]+ ){0,3}" + _KIND_OF_SHOW + r"\s*(?:,\s*)?$")
-_OBJECT_ANAPHOR = re.compile(r"\s*(?:the|its|this|their) (?:[\w'-]+ ){0,3}" + _KIND_OF_SHOW + r"\b")
+# The object as a description: "the drama", "its precinct comedy", "James Graham's drama", "police drama"
+# (without an article, not after a preposition: "sinks to series low" is no object).
+_OBJECT_ANAPHOR = re.compile(r"\s*(?:(?:the|its|this|their|a|an) (?:[\w'-]+ ){0,3}|[\w.-]+(?: [\w.-]+)?'s (?:[\w'-]+ ){0,3}"
+                             r"|(?!(?:to|for|in|on|at|of|with|from|by|into|as|after|before|its|their)\b)(?:[\w'-]+ ){1,3})"
+                             + _KIND_OF_SHOW + r"\b")
 
 
 def _next_to(mentions: list[_Mention], start: int, end: int, low: str, position: str) -> _Mention | None:
@@ -327,7 +332,7 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
                     date_cache.append(find_date(low, published_at))
                 if date_cache[0] is None:
                     continue
-            for m in (first, *scan.finditer(cue.key, first.end())):
+            for m in chain((first,), scan.finditer(cue.key, first.end())):  # lazily: most stop at the first
                 event = _event_at(sent, low, cue, m, mentions, modality, scan, tone, primary, titles,
                                   link_conf, len(links), published_at,
                                   date_cache[0] if date_cache else None, has_primary, nets)

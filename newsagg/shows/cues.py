@@ -23,6 +23,7 @@ RIGHT_ADJ = re.compile(
     # the trade's news verbs right after a title, as British headlines write it unquoted:
     # "Vera to return for a twelfth series", "Vigil gets second series", "Sweet Tooth to end with season 3"
     r"""renewed|cancell?ed|axed|recommissioned|(?:to|will) return for|returns for|(?:to|will) end (?:with|after)|"""
+    r"""saved|rescued|resurrected|revived|named best|crowned|wins best|wins outstanding|"""
     r"""gets (?:a )?(?:second|third|fourth|fifth|new|another) (?:season|series)|"""
     r"""trailer|teaser|promo|preview|review|reviews|sneak peek|fans|fandom|universe|character|characters|"""
     r"""alum|alumni|team|host|hosts|co-host|co-hosts|sketch|sketches|skit|skits|monologue|spoof|parody|"""
