@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 import time
 from bisect import bisect_right
-from itertools import chain
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
 from typing import Iterator, Mapping, Sequence
 
 from newsagg.events import lexicon
@@ -422,7 +422,8 @@ def _event_at(sent: Sentence, low: str, cue: lexicon.TypeCues, m: re.Match[str],
         return []  # "quit 'Star Wars' trilogy": the object is a title that is not a linked show
     if _is_question(low, start, sent.field, modality.question_start):
         return []
-    if not cue.position and _OBJECT_ANAPHOR.match(low, end, end + 60) and has_primary and all(x.show_id != primary for x in mentions):
+    if not cue.position and has_primary and _OBJECT_ANAPHOR.match(low, end, end + 60) \
+            and all(x.show_id != primary for x in mentions):
         by_anaphor = True  # the cue's object is "the drama": the item's show, not the one named nearby
     if by_anaphor:
         shows = []
