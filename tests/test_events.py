@@ -208,3 +208,15 @@ def test_the_drama_stands_for_the_only_show_next_to_a_cue_that_needs_one() -> No
     events = extract_events("ABC Confirms the Decision", "The country music soap won't be back for a fifth season.",
                             "", link("Nashville", "Scandal"), published_at=WHEN)
     assert not [e for e in events if e.type == "cancelled"]
+
+
+@pytest.mark.parametrize("title, shows, absent", [
+    ("Friedman exited to concentrate on 'Conviction', the ABC legal drama", ("Jessica Jones", "Conviction"),
+     ("departure", "Conviction")),                                   # where she goes, not what she left
+    ("'Love' Renewed: The Second Season Will Run 12 Episodes", ("Love",), ("hiring", "Love")),
+    ("Raelle Tucker Joins 'Jessica Jones' as Writer and Executive Producer", ("Jessica Jones",),
+     ("casting", "Jessica Jones")),                                  # a hiring, not a casting
+    ("The Series Was Developed by Bridget Carpenter for Hulu", ("11.22.63",), ("development", "11.22.63")),
+])
+def test_credits_and_destinations_are_not_events(title: str, shows: tuple[str, ...], absent: tuple[str, str]) -> None:
+    assert absent not in kinds(extract_events(title, "", "", link(*shows), published_at=WHEN))

@@ -190,6 +190,9 @@ _OBJECT_GAP = re.compile(r"[\s\"']*(?:(?:the|its|their|his|her|a|an) )?(?:(?:[\w
                          r"miniseries|anthology|adaptation|reboot|revival|spinoff|spin-off|dramedy|romcom|satire|saga) )?[\s\"']*")
 
 
+_DESTINATION_BEFORE = re.compile(r"\b(?:to|and) (?:concentrate|focus|work)(?: full-time)? on (?:the )?(?:[\w'-]+ ){0,5}[\"']?$")
+
+
 def _unlinked_title(low: str, mentions: list[_Mention]) -> bool:
     """Does the sentence quote a title that is none of its linked shows ("'X' star's 'Enola Holmes 2'")?"""
     if "'" not in low and '"' not in low:
@@ -235,6 +238,11 @@ def _pick_shows(mentions: list[_Mention], cue_start: int, cue_end: int, kind: st
             return (m.start - cue_end, 1)
         return (0, 0)
 
+    if kind == "departure":
+        # "left the show to focus on 'Conviction'": the show named as where the person goes is not the one left.
+        usable = [m for m in usable if not _DESTINATION_BEFORE.search(low, max(0, m.start - 60), m.start)]
+        if not usable:
+            return []
     if forced is not None:
         chosen = forced
         usable = usable if forced in usable else [*usable, forced]
