@@ -321,8 +321,11 @@ def extract_events(title: str, description: str, body: str, links: Sequence[Link
     for k in wanted:
         sent, low = sentences[k], lows[k]
         scan = pset.scan(low)  # which cue and modality patterns can match here, in one pass
-        hits = [(cue_of[name], m) for name in scan.possible if name in cue_of
-                for m in [scan.search(name)] if m is not None]
+        # A cue that needs a show next to it cannot hold in a sentence naming none (unless "the drama"
+        # can stand for the item's only show): not even searched.
+        positional_ok = k in spans or len(links) == 1
+        hits = [(cue, m) for name in scan.possible if (cue := cue_of.get(name)) is not None
+                and (positional_ok or not cue.position) for m in [scan.search(name)] if m is not None]
         if not hits:
             continue
         if scan.search("denial_sentence") or scan.search("genre_sentence"):

@@ -23,15 +23,6 @@ from typing import Any, Iterable
 
 Needs = frozenset[str]  # at least one of these strings occurs in every match
 MIN_ATOM = 3  # a condition on shorter strings ("no", "ax") is kept only when a branch has no other
-# Words in most sentences of television news: a condition on them alone ("for ", " season") is kept only
-# when a branch has no other. Seeing them tells little, and every sighting costs the scan a step.
-COMMON_WORDS = frozenset("to in as for with by from on at of the and new no if is it its be will has not or "
-                         "after more season seasons series show end run cycle round installment episode episodes drama "
-                         "comedy star".split())
-
-
-def _informative(cond: Needs) -> bool:
-    return min(map(len, cond)) >= MIN_ATOM and not all(a.strip() in COMMON_WORDS for a in cond)
 
 
 MAX_SET = 64  # literal alternatives multiplied out up to this many strings ("gets?|got" -> get, got)
@@ -170,7 +161,7 @@ class PatternSet:
                 self._owner.append(name)
                 self._regex.append(re.compile(pattern))
                 found = conditions(pattern)
-                kept = [n for n in found if _informative(n)] or ([_best(found)] if found else [])
+                kept = [n for n in found if min(map(len, n)) >= MIN_ATOM] or ([_best(found)] if found else [])
                 need = 0
                 for cond in kept:
                     for atom in cond:
