@@ -220,3 +220,20 @@ def test_the_drama_stands_for_the_only_show_next_to_a_cue_that_needs_one() -> No
 ])
 def test_credits_and_destinations_are_not_events(title: str, shows: tuple[str, ...], absent: tuple[str, str]) -> None:
     assert absent not in kinds(extract_events(title, "", "", link(*shows), published_at=WHEN))
+
+
+def test_a_role_given_on_a_show_is_not_a_credit() -> None:
+    for title in ("Ryan Seacrest Returns as 'American Idol' Host for ABC Revival",
+                  "Alison Hammond Named New 'American Idol' Co-Host"):
+        assert ("hiring", "American Idol") in kinds(extract_events(title, "", "", link("American Idol"),
+                                                                   published_at=WHEN))
+    # The same words as a credit ("'American Idol' host X joins ..."): no hiring on that show.
+    assert not extract_events("'American Idol' Host Ryan Seacrest Joins 'Live'", "", "", link("American Idol"),
+                              published_at=WHEN)
+
+
+def test_a_cancellation_told_in_a_relative_clause_is_background() -> None:
+    events = extract_events("'Lucifer' Resurrected: Netflix Picks Up the Drama for Season 4",
+                            "The procedural, which Fox axed last month, will stream on Netflix.", "",
+                            link("Lucifer"), published_at=WHEN)
+    assert ("cancelled", "Lucifer") not in kinds(events) and ("renewed", "Lucifer") in kinds(events)

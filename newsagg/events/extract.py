@@ -33,6 +33,8 @@ _CREDIT_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:season \d+ |series )?(?:star|st
                            r"director|co-star|costar|cast member|castmate|host|co-host|judge|boss|veteran|"
                            r"breakout|favorite|favourite|villain|hero|character|duo|team|trio|writers|mastermind|"
                            r"prequel|sequel|spinoff|spin-off|offshoot|follow-up|companion)s?\b")
+# Before a show and a role, what makes the role the news rather than someone's credit.
+_ROLE_BEFORE = re.compile(r"\b(?:as|new|named)\s+(?:the |a )?(?:new )?[\"']?$")
 # A show named before another one made from it ("the 'Breaking Bad' prequel"): the news is the other one's.
 _DERIVED_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:tv |series )?(?:prequel|sequel|spinoff|spin-off|offshoot|follow-up|companion)s?\b")
 _ANAPHOR = re.compile(r"\b(?:the|its|this|that|his|her|their|a|\w+'s) (?:new |upcoming )?(?:[\w-]+ )?(?:show|series|drama|comedy|sitcom|season|reboot|"
@@ -127,6 +129,8 @@ def _mentions(low: str, spans: Sequence[Span], owner: dict[str, int]) -> list[_M
     out = []
     for s, e, name in spans:
         credit = _CREDIT_AFTER.match(low[e:e + 40])
+        if credit and _ROLE_BEFORE.search(low, max(0, s - 16), s):
+            credit = None  # "returns as 'American Idol' host": the role given, on this show
         out.append(_Mention(owner[name], s, e, bool(credit), bool(credit and _DERIVED_AFTER.match(low[e:e + 40]))))
     return out
 
