@@ -237,3 +237,17 @@ def test_a_cancellation_told_in_a_relative_clause_is_background() -> None:
                             "The procedural, which Fox axed last month, will stream on Netflix.", "",
                             link("Lucifer"), published_at=WHEN)
     assert ("cancelled", "Lucifer") not in kinds(events) and ("renewed", "Lucifer") in kinds(events)
+
+
+def test_a_past_credit_is_not_the_news_show() -> None:
+    # "The 'Castle' alum ... received a pilot order": the pilot is another show's.
+    events = extract_events("Nathan Fillion To Star In ABC Drama Pilot 'The Rookie'",
+                            "The 'Castle' alum reteams with the network on a project that received a pilot order.",
+                            "", link("The Rookie", "Castle"), published_at=WHEN)
+    assert ("development", "Castle") not in kinds(events) and ("development", "The Rookie") in kinds(events)
+
+
+def test_a_rescue_by_another_network_is_also_a_move() -> None:
+    events = extract_events("NBC Saves 'Brooklyn Nine-Nine' For Season 6", "", "", link("Brooklyn Nine-Nine"),
+                            published_at=WHEN)
+    assert {("renewed", "Brooklyn Nine-Nine"), ("distribution", "Brooklyn Nine-Nine")} <= kinds(events)

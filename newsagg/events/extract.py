@@ -33,11 +33,12 @@ _CREDIT_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:season \d+ |series )?(?:star|st
                            r"director|co-star|costar|cast member|castmate|host|co-host|judge|boss|veteran|"
                            r"breakout|favorite|favourite|villain|hero|character|duo|team|trio|writers|mastermind|"
                            r"prequel|sequel|spinoff|spin-off|offshoot|follow-up|companion)s?\b")
+_PAST_CREDIT = re.compile(r"(?:'s)?[\"']?\s*(?:alum|alums|alumni|veteran|vet|graduate)s?\b")
 # Before a show and a role, what makes the role the news rather than someone's credit.
 _ROLE_BEFORE = re.compile(r"\b(?:as|new|named)\s+(?:the |a )?(?:new )?[\"']?$")
 # A show named before another one made from it ("the 'Breaking Bad' prequel"): the news is the other one's.
 _DERIVED_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:tv |series )?(?:prequel|sequel|spinoff|spin-off|offshoot|follow-up|companion)s?\b")
-_ANAPHOR = re.compile(r"\b(?:the|its|this|that|his|her|their|a|\w+'s) (?:new |upcoming )?(?:[\w-]+ )?(?:show|series|drama|comedy|sitcom|season|reboot|"
+_ANAPHOR = re.compile(r"\b(?:the|its|this|that|his|her|their|a|\w+'s) (?:new |upcoming )?(?:[\w-]+ )?(?:show|series|drama|comedy|sitcom|season|reboot|hour|half-hour|"
                       r"revival|spinoff|spin-off|program|programme|franchise|miniseries|procedural|thriller)\b|"
                       r"\bseason (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|\bit\b|\bits\b")
 _SEASON = re.compile(r"\b(?:seasons?|series) (?P<num>\d{1,2}|" + "|".join(lexicon.NUMBER_WORDS) + r")\b|\bs(?P<short>\d{1,2})\b"
@@ -186,6 +187,7 @@ def _is_question(low: str, start: int, field: str, words: frozenset[str]) -> boo
 
 # What may stand between a show's name and a cue that needs it next to it: quotes, a season, an adverb.
 _SUBJECT_GAP = re.compile(r"[\s\"',]*(?:(?:season|series|s) ?\d{1,2}[\s\"',]*|(?:tv |limited |new )?(?:series|show|drama|comedy|reboot|revival)\s+)?"
+                          r"(?:(?:season |series )?(?:finale|premiere|return|debut)\s+|which\s+)?"
                           r"(?:(?:reportedly|officially|finally|also|now|"
                           r"quietly|abruptly|has|have|will|is)\s+)*")
 # Before an object, its description or its maker: "drops wrestling drama 'Heels'", "brings back Nida Manzoor's".
@@ -231,7 +233,8 @@ def _pick_shows(mentions: list[_Mention], cue_start: int, cue_end: int, kind: st
     allow_credit = kind in ("departure", "award")
     usable = [m for m in mentions if allow_credit or not m.credit]
     if not usable and kind not in PEOPLE_TYPES and not _unlinked_title(low, mentions):
-        usable = mentions  # only a credit, and no other work named: the credited show it is
+        # only a credit, and no other work named: the credited show it is, unless it is a past one ("'Castle' alum")
+        usable = [m for m in mentions if not _PAST_CREDIT.match(low, m.end, m.end + 24)]
     if not usable:
         return []
 
