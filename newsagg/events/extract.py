@@ -27,17 +27,15 @@ from newsagg.events.text import Sentence, holds_any, item_sentences, whole_words
 
 LEAD_SENTENCES = 6  # body sentences read whatever they name; later ones only when they name a show
 FIELD_WEIGHT = {"title": 1.0, "description": 0.95, "body": 0.85}
-# A show named right before a role is a person's credit ("'The Returned' showrunner Raelle Tucker").
-_CREDIT_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:season \d+ |series )?(?:star|stars|alum|alums|actor|actress|"
+# A show named right before a role is a person's credit ("'The Returned' showrunner Raelle Tucker"); a past
+# one ("'Castle' alum"), or the parent of another show ("the 'Breaking Bad' prequel": the news is the other's).
+_CREDIT_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:season \d+ |series )?(?:(?P<past>alum|alums|veteran)|star|stars|actor|actress|"
                            r"showrunner|co-showrunner|creator|co-creator|producer|executive producer|ep|writer|"
-                           r"director|co-star|costar|cast member|castmate|host|co-host|judge|boss|veteran|"
+                           r"director|co-star|costar|cast member|castmate|host|co-host|judge|boss|"
                            r"breakout|favorite|favourite|villain|hero|character|duo|team|trio|writers|mastermind|"
-                           r"prequel|sequel|spinoff|spin-off|offshoot|follow-up|companion)s?\b")
-_PAST_CREDIT = re.compile(r"(?:'s)?[\"']?\s*(?:alum|alums|alumni|veteran|vet|graduate)s?\b")
+                           r"(?P<derived>prequel|sequel|spinoff|spin-off|offshoot|follow-up|companion))s?\b")
 # Before a show and a role, what makes the role the news rather than someone's credit.
 _ROLE_BEFORE = re.compile(r"\b(?:as|new|named)\s+(?:the |a )?(?:new )?[\"']?$")
-# A show named before another one made from it ("the 'Breaking Bad' prequel"): the news is the other one's.
-_DERIVED_AFTER = re.compile(r"^(?:'s)?[\"']?\s*(?:tv |series )?(?:prequel|sequel|spinoff|spin-off|offshoot|follow-up|companion)s?\b")
 _ANAPHOR = re.compile(r"\b(?:the|its|this|that|his|her|their|a|\w+'s) (?:new |upcoming )?(?:[\w-]+ )?(?:show|series|drama|comedy|sitcom|season|reboot|hour|half-hour|"
                       r"revival|spinoff|spin-off|program|programme|franchise|miniseries|procedural|thriller)\b|"
                       r"\bseason (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|\bit\b|\bits\b")
@@ -65,6 +63,7 @@ class _Mention:
     end: int
     credit: bool
     derived: bool = False  # named as the parent of a spinoff, prequel, sequel
+    past: bool = False  # named as someone's past credit ("'Castle' alum")
 
 
 def _lower(text: str) -> str:
@@ -132,13 +131,19 @@ def _mentions(low: str, spans: Sequence[Span], owner: dict[str, int]) -> list[_M
         credit = _CREDIT_AFTER.match(low[e:e + 40])
         if credit and _ROLE_BEFORE.search(low, max(0, s - 16), s):
             credit = None  # "returns as 'American Idol' host": the role given, on this show
-        out.append(_Mention(owner[name], s, e, bool(credit), bool(credit and _DERIVED_AFTER.match(low[e:e + 40]))))
+        out.append(_Mention(owner[name], s, e, bool(credit), bool(credit and credit["derived"]),
+                            bool(credit and credit["past"])))
     return out
+
+
+def _may_name_season(low: str) -> bool:
+    """What every _SEASON match holds: a cheap test before the search."""
+    return "season" in low or "series" in low or bool(_S_NUMBER.search(low))
 
 
 def _season(low: str, near: int) -> int | None:
     best: tuple[int, int] | None = None
-    if "season" not in low and "series" not in low and not _S_NUMBER.search(low):  # what every _SEASON match holds
+    if not _may_name_season(low):
         return None
     for m in _SEASON.finditer(low):
         if m.group("num"):
@@ -157,7 +162,7 @@ def _season(low: str, near: int) -> int | None:
 
 def _sole_season(low: str) -> int | None:
     """The season a text names, when it names exactly one."""
-    if "season" not in low and "series" not in low and not _S_NUMBER.search(low):
+    if not _may_name_season(low):
         return None
     found = {_season(m.group(0), 0) for m in _SEASON.finditer(low)}
     return found.pop() if len(found) == 1 else None
@@ -191,9 +196,10 @@ _SUBJECT_GAP = re.compile(r"[\s\"',]*(?:(?:season|series|s) ?\d{1,2}[\s\"',]*|(?
                           r"(?:(?:reportedly|officially|finally|also|now|"
                           r"quietly|abruptly|has|have|will|is)\s+)*")
 # Before an object, its description or its maker: "drops wrestling drama 'Heels'", "brings back Nida Manzoor's".
+_KIND_OF_SHOW = (r"(?:show|series|drama|comedy|sitcom|soap|procedural|thriller|reboot|revival|spinoff|spin-off|"
+                 r"franchise|anthology|miniseries|docuseries|dramedy|romcom|satire|saga|mockumentary|adaptation|epic)")
 _OBJECT_GAP = re.compile(r"[\s\"']*(?:(?:the|its|their|his|her|a|an) )?(?:(?:[\w'.&-]+ ){0,2}[\w.-]+'s )?"
-                         r"(?:(?:[\w'-]+ ){0,3}(?:drama|comedy|series|show|sitcom|thriller|procedural|docuseries|"
-                         r"miniseries|anthology|adaptation|reboot|revival|spinoff|spin-off|dramedy|romcom|satire|saga) )?[\s\"']*")
+                         r"(?:(?:[\w'-]+ ){0,3}" + _KIND_OF_SHOW + r" )?[\s\"']*")
 
 
 _DESTINATION_BEFORE = re.compile(r"\b(?:to|and) (?:concentrate|focus|work)(?: full-time)? on (?:the )?(?:[\w'-]+ ){0,5}[\"']?$")
@@ -206,8 +212,6 @@ def _unlinked_title(low: str, mentions: list[_Mention]) -> bool:
     return any(not any(q.start() <= m.start < q.end() for m in mentions) for q in _QUOTED.finditer(low))
 
 
-_KIND_OF_SHOW = (r"(?:show|series|drama|comedy|sitcom|soap|procedural|thriller|reboot|revival|spinoff|spin-off|"
-                 r"franchise|anthology|miniseries|dramedy|romcom|satire|saga|mockumentary|adaptation|epic)")
 _SUBJECT_ANAPHOR = re.compile(r"\b(?:the|its|this|that) (?:[\w'-]+ ){0,3}" + _KIND_OF_SHOW + r"\s*(?:,\s*)?$")
 # The object as a description: "the drama", "its precinct comedy", "James Graham's drama", "police drama"
 # (without an article, not after a preposition: "sinks to series low" is no object).
@@ -234,7 +238,7 @@ def _pick_shows(mentions: list[_Mention], cue_start: int, cue_end: int, kind: st
     usable = [m for m in mentions if allow_credit or not m.credit]
     if not usable and kind not in PEOPLE_TYPES and not _unlinked_title(low, mentions):
         # only a credit, and no other work named: the credited show it is, unless it is a past one ("'Castle' alum")
-        usable = [m for m in mentions if not _PAST_CREDIT.match(low, m.end, m.end + 24)]
+        usable = [m for m in mentions if not m.past]
     if not usable:
         return []
 

@@ -123,7 +123,7 @@ class ShowLinker:
         return mentions
 
     def _score(self, by_show: dict[int, list[Mention]], year: float | None,
-               low: str = "") -> list[tuple[ShowLink, list[Mention]]]:
+               low: str) -> list[tuple[ShowLink, list[Mention]]]:
         scored: list[tuple[ShowLink, list[Mention]]] = []
         for sid, ms in by_show.items():
             ev = sorted([m.evidence for m in ms], reverse=True)
